@@ -1,0 +1,1 @@
+"""Pure decision logic on canonical data: the bottom layer, importing nothing above it."""

@@ -1,0 +1,1 @@
+"""ARBridge package."""
