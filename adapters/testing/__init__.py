@@ -1,0 +1,1 @@
+"""Test doubles that follow the adapter protocol (used by gateway tests and benchmarks)."""

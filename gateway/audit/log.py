@@ -1,0 +1,111 @@
+"""Append audit entries to the hash chain, one writer at a time."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Table, insert, select, text
+
+from gateway.store.models import AuditEntry
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+GENESIS = "0" * 64
+_TABLE: Table = AuditEntry.__table__  # type: ignore[assignment]
+# An arbitrary constant naming the audit chain's advisory lock on PostgreSQL.
+_PG_CHAIN_LOCK = 0x41524247
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """What happened to one field (``field='*'`` for a whole-record event)."""
+
+    tag: str
+    object_type: str
+    field: str
+    actor: str
+    direction: str = "in"
+    connection: str | None = None
+    external_id: str | None = None
+    local_id: int | None = None
+    old: str | None = None
+    new: str | None = None
+    rule: str | None = None
+    run_id: int | None = None
+
+
+HASHED_FIELDS = (
+    "at",
+    "tag",
+    "connection",
+    "direction",
+    "object_type",
+    "external_id",
+    "local_id",
+    "field",
+    "old",
+    "new",
+    "rule",
+    "actor",
+    "run_id",
+)
+
+
+def entry_hash(prev_hash: str, values: dict[str, Any]) -> str:
+    """SHA-256 of the previous hash and this entry's fields, in a fixed order."""
+    parts = [prev_hash]
+    for name in HASHED_FIELDS:
+        value = values[name]
+        parts.append(value.isoformat() if isinstance(value, datetime) else value)
+    payload = json.dumps(parts, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def encode_value(value: object) -> str | None:
+    """Text form of an encoded field value for the old/new columns."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"))
+
+
+class AuditLog:
+    """Appends entries inside the caller's transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _lock_chain_head(self) -> str:
+        # SQLite writers already hold the database write lock (BEGIN IMMEDIATE); on
+        # PostgreSQL an advisory lock held to commit serialises appends.
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CHAIN_LOCK}
+            )
+        head = self.session.execute(
+            select(_TABLE.c.hash).order_by(_TABLE.c.id.desc()).limit(1)
+        ).scalar()
+        return head or GENESIS
+
+    def append(self, records: Sequence[AuditRecord], at: datetime) -> None:
+        """Chain ``records`` after the current head and insert them."""
+        if not records:
+            return
+        at = at.astimezone(UTC)
+        prev = self._lock_chain_head()
+        rows = []
+        for record in records:
+            values = {name: getattr(record, name, None) for name in HASHED_FIELDS}
+            values["at"] = at
+            digest = entry_hash(prev, values)
+            values.update(prev_hash=prev, hash=digest)
+            rows.append(values)
+            prev = digest
+        self.session.execute(insert(_TABLE), rows)

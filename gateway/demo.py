@@ -1,0 +1,103 @@
+"""``arbridge demo``: the NetSuite sandbox, a fresh SQLite mirror under ./var, the web app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from adapters.netsuite.sandbox import NetSuiteSandbox
+from gateway.bootstrap import build_services
+from gateway.settings import Settings, parse_connection
+
+DEMO_DIR = Path("var")
+DEMO_USERS = (
+    ("admin", "admin", "admin-demo-pw"),
+    ("collector", "collector", "collector-demo-pw"),
+    ("auditor", "auditor", "auditor-demo-pw"),
+)
+
+
+def _write_connections(sandbox: NetSuiteSandbox, base_url: str) -> Path:
+    """Write the demo connection so `arbridge sync netsuite` works beside the demo.
+
+    The credentials are the sandbox's own, not secrets of any real account.
+    """
+    creds = sandbox.credentials
+    doc = {
+        "netsuite": {
+            "kind": "netsuite",
+            "role": "erp",
+            "account": sandbox.account,
+            "consumer_key": creds.consumer_key,
+            "consumer_secret": creds.consumer_secret,
+            "token_id": creds.token_id,
+            "token_secret": creds.token_secret,
+            "base_url": base_url,
+        }
+    }
+    path = DEMO_DIR / "demo-connections.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def run_demo(
+    obj: dict[str, Any],
+    *,
+    host: str,
+    port: int,
+    sandbox_port: int,
+    serve: bool,
+    echo: Callable[[str], None],
+) -> None:
+    """Set everything up from scratch and serve until interrupted."""
+    from gateway.app import create_app
+    from gateway.services.sync import sync_connection
+    from gateway.services.users import add_user
+    from gateway.store.migrate import upgrade
+
+    DEMO_DIR.mkdir(exist_ok=True)
+    database = DEMO_DIR / "demo.db"
+    for stale in DEMO_DIR.glob("demo.db*"):
+        stale.unlink()  # the demo starts fresh each time; real data lives elsewhere
+    sandbox = NetSuiteSandbox(db_path=DEMO_DIR / "netsuite-sandbox.db")
+    base_url = sandbox.start(port=sandbox_port)
+    try:
+        path = _write_connections(sandbox, base_url)
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        connection = parse_connection("netsuite", doc["netsuite"], {}, source=str(path))
+        settings = replace(
+            Settings.from_env(),
+            database_url=f"sqlite:///{database}",
+            connections_path=path,
+            connections={"netsuite": connection},
+        )
+        services = build_services(settings)
+        obj["services"] = services
+        upgrade(services.engine)
+        for name, role, password in DEMO_USERS:
+            add_user(services, name, password, role)
+        echo(f"NetSuite sandbox (account {sandbox.account}) on {base_url}")
+        summary = sync_connection(services, "netsuite")
+        c = summary.counts
+        echo(
+            f"initial sync: {c.created} records mirrored in {summary.seconds:.1f}s "
+            f"({summary.pages} pages, {c.rejected} rejected)"
+        )
+        echo(
+            f"to sync again: ARBRIDGE_CONNECTIONS={path} "
+            f"ARBRIDGE_DATABASE_URL=sqlite:///{database} arbridge sync netsuite"
+        )
+        echo("demo logins (user / password):")
+        for name, role, password in DEMO_USERS:
+            echo(f"  {name} / {password}   ({role})")
+        if serve:
+            echo(f"web app on http://{host}:{port}  (Ctrl-C to stop)")
+            create_app(services).run(
+                host=host, port=port, threaded=True, use_reloader=False
+            )
+    finally:
+        sandbox.stop()

@@ -1,0 +1,195 @@
+"""Pull a connection's streams into the mirror, page by page, each page one transaction."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from adapters.base import Cursor
+from adapters.errors import AdapterError
+from gateway.services.apply import PageApplier, PageCounts, StreamContext
+from gateway.services.cursors import later, with_overlap
+from gateway.store.sync_repo import SyncRepository
+from rules.canonical import Owner
+
+if TYPE_CHECKING:
+    from adapters.base import Page, SourceAdapter, StreamSpec
+    from gateway.bootstrap import Services
+    from gateway.settings import ConnectionSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Shown on a terminal while a sync runs and stored on the run record."""
+
+    stream: str
+    pages: int
+    records: int
+    rate: float
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "stream": self.stream,
+            "pages": self.pages,
+            "records": self.records,
+            "rate": round(self.rate, 1),
+        }
+
+
+@dataclass
+class SyncSummary:
+    run_id: int
+    connection: str
+    status: str = "running"
+    pages: int = 0
+    counts: PageCounts = field(default_factory=PageCounts)
+    seconds: float = 0.0
+    error: str | None = None
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def sync_connection(
+    services: Services,
+    name: str,
+    *,
+    full: bool = False,
+    progress: ProgressCallback | None = None,
+    streams: tuple[str, ...] | None = None,
+) -> SyncSummary:
+    """Pull what changed since the last run (everything with ``full``).
+
+    Raises:
+        AdapterError: the remote failed permanently (bad credentials, unreachable);
+            the run is recorded as failed with the reason, pages already applied stay.
+    """
+    connection = services.settings.connection(name)
+    adapter = services.adapter(name)
+    mapping = services.mapping(connection)
+    rules = services.ownership
+    with services.uow() as uow:
+        run_id = SyncRepository(uow.session).start_run(
+            name, "full" if full else "incremental", services.clock.now()
+        )
+        uow.commit()
+    summary = SyncSummary(run_id=run_id, connection=name)
+    started = time.monotonic()
+    specs = adapter.streams()
+    try:
+        for spec in specs:
+            if streams and spec.name not in streams:
+                continue
+            if not spec.deletions and spec.name not in mapping.stream_names:
+                log.info("stream %s of %s has no mapping; skipped", spec.name, name)
+                continue
+            ctx = StreamContext(
+                connection=name,
+                kind=connection.kind,
+                role=Owner(connection.role),
+                adapter=adapter,
+                mapping=mapping,
+                rules=rules,
+                streams=specs,
+                run_id=run_id,
+                now=services.clock.now(),
+            )
+            _sync_stream(
+                services, ctx, connection, spec, full, summary, started, progress
+            )
+    except AdapterError as exc:
+        summary.status, summary.error = "failed", str(exc)
+        _finish(services, summary, started)
+        raise
+    summary.status = "succeeded"
+    _finish(services, summary, started)
+    return summary
+
+
+def _sync_stream(
+    services: Services,
+    ctx: StreamContext,
+    connection: ConnectionSettings,
+    spec: StreamSpec,
+    full: bool,
+    summary: SyncSummary,
+    started: float,
+    progress: ProgressCallback | None,
+) -> None:
+    with services.read_uow() as uow:
+        stored = (
+            None
+            if full
+            else Cursor.from_json(
+                SyncRepository(uow.session).get_cursor(ctx.connection, spec.name)
+            )
+        )
+    cursor = with_overlap(stored, connection.overlap_seconds)
+    while True:
+        page = _read(ctx.adapter, spec, cursor, connection.page_size)
+        ctx.now = services.clock.now()
+        stored = _apply_page(services, ctx, spec, page, stored, summary, started)
+        if progress:
+            progress(_progress(spec.name, summary, started))
+        cursor = page.next_cursor
+        if not page.has_more or not page.records:
+            return
+
+
+def _read(
+    adapter: SourceAdapter, spec: StreamSpec, cursor: Cursor | None, size: int
+) -> Page:
+    return adapter.read(spec.name, cursor, page_size=size)
+
+
+def _apply_page(
+    services: Services,
+    ctx: StreamContext,
+    spec: StreamSpec,
+    page: Page,
+    stored: Cursor | None,
+    summary: SyncSummary,
+    started: float,
+) -> Cursor | None:
+    """Apply one page and move the cursor, in one transaction."""
+    new_cursor = later(stored, page.next_cursor)
+    with services.uow() as uow:
+        counts = PageApplier(ctx, uow.session).apply(spec, page.records)
+        repo = SyncRepository(uow.session)
+        repo.set_cursor(
+            ctx.connection,
+            spec.name,
+            new_cursor.to_json() if new_cursor else None,
+            ctx.run_id,
+            ctx.now,
+        )
+        summary.pages += 1
+        summary.counts.add(counts)
+        repo.record_page(
+            summary.run_id,
+            spec.name,
+            counts,
+            _progress(spec.name, summary, started).as_dict(),
+        )
+        uow.commit()
+    return new_cursor
+
+
+def _progress(stream: str, summary: SyncSummary, started: float) -> Progress:
+    elapsed = max(time.monotonic() - started, 1e-6)
+    records = summary.counts.read
+    return Progress(stream, summary.pages, records, records / elapsed)
+
+
+def _finish(services: Services, summary: SyncSummary, started: float) -> None:
+    summary.seconds = time.monotonic() - started
+    with services.uow() as uow:
+        SyncRepository(uow.session).finish_run(
+            summary.run_id, summary.status, services.clock.now(), summary.error
+        )
+        uow.commit()

@@ -1,0 +1,210 @@
+"""Settings, read once from the environment and the connections file into frozen objects.
+
+``os.environ`` is read here and nowhere else. Secrets are wrapped in :class:`Secret` so
+that a repr, a log line or an error message never shows them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from gateway.errors import ConfigError
+
+DEFAULT_DATABASE_URL = "sqlite:///var/arbridge.db"
+SECRET_KEYS = frozenset(
+    {"consumer_secret", "token_secret", "password", "client_secret"}
+)
+_ENV_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+KNOWN_KINDS = frozenset({"netsuite"})
+ROLES = frozenset({"erp", "crm"})
+NETSUITE_KEYS = frozenset(
+    {
+        "account",
+        "consumer_key",
+        "consumer_secret",
+        "token_id",
+        "token_secret",
+        "base_url",
+    }
+)
+COMMON_KEYS = frozenset({"kind", "role", "page_size", "overlap_seconds", "mapping"})
+
+
+class Secret:
+    """A string that never prints itself."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """One remote system: its kind, its role and its own settings (secrets wrapped)."""
+
+    name: str
+    kind: str
+    role: str
+    options: Mapping[str, str | Secret]
+    page_size: int = 1000
+    overlap_seconds: int = 120
+    mapping: str | None = None
+
+    def adapter_settings(self) -> dict[str, str]:
+        """The system's own settings with secrets revealed, for the adapter only."""
+        return {
+            key: value.reveal() if isinstance(value, Secret) else value
+            for key, value in self.options.items()
+        }
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    connections_path: Path = Path("connections.yaml")
+    secret_key: Secret = field(default_factory=lambda: Secret("dev-only-not-secret"))
+    connections: Mapping[str, ConnectionSettings] = field(default_factory=dict)
+    ownership_path: Path | None = None
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``ARBRIDGE_*`` variables and the connections file."""
+        env = os.environ if env is None else env
+        path = Path(env.get("ARBRIDGE_CONNECTIONS", "connections.yaml"))
+        connections = load_connections(path, env) if path.exists() else {}
+        ownership = env.get("ARBRIDGE_OWNERSHIP_RULES")
+        return cls(
+            database_url=env.get("ARBRIDGE_DATABASE_URL", DEFAULT_DATABASE_URL),
+            connections_path=path,
+            secret_key=Secret(env.get("ARBRIDGE_SECRET_KEY", "dev-only-not-secret")),
+            connections=connections,
+            ownership_path=Path(ownership) if ownership else None,
+        )
+
+    def connection(self, name: str) -> ConnectionSettings:
+        from gateway.errors import UnknownConnection
+
+        try:
+            return self.connections[name]
+        except KeyError:
+            known = ", ".join(sorted(self.connections)) or "none"
+            msg = (
+                f"unknown connection {name!r} in {self.connections_path} "
+                f"(known: {known})"
+            )
+            raise UnknownConnection(msg) from None
+
+
+def load_connections(
+    path: Path, env: Mapping[str, str]
+) -> dict[str, ConnectionSettings]:
+    """Read and validate the connections YAML file."""
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        msg = f"{path}: cannot read connections file: {exc}"
+        raise ConfigError(msg) from exc
+    if not isinstance(doc, dict):
+        msg = f"{path}: expected a mapping of connection name to settings"
+        raise ConfigError(msg)
+    return {
+        str(name): parse_connection(str(name), body, env, source=str(path))
+        for name, body in doc.items()
+    }
+
+
+def parse_connection(
+    name: str, body: object, env: Mapping[str, str], *, source: str
+) -> ConnectionSettings:
+    """Validate one connection's settings; errors name the file, connection and key."""
+    where = f"{source}: {name}"
+    if not isinstance(body, dict):
+        msg = f"{where}: expected a mapping of settings"
+        raise ConfigError(msg)
+    kind = body.get("kind")
+    if kind not in KNOWN_KINDS:
+        msg = f"{where}.kind: {kind!r} is not one of {sorted(KNOWN_KINDS)}"
+        raise ConfigError(msg)
+    role = body.get("role", "erp")
+    if role not in ROLES:
+        msg = f"{where}.role: {role!r} is not one of {sorted(ROLES)}"
+        raise ConfigError(msg)
+    options = _system_options(where, body, env)
+    return ConnectionSettings(
+        name=name,
+        kind=kind,
+        role=role,
+        options=options,
+        page_size=_int_option(where, body, "page_size", 1000, 1, 1000),
+        overlap_seconds=_int_option(where, body, "overlap_seconds", 120, 0, 86400),
+        mapping=str(body["mapping"]) if body.get("mapping") else None,
+    )
+
+
+def _system_options(
+    where: str, body: Mapping[str, object], env: Mapping[str, str]
+) -> dict[str, str | Secret]:
+    options: dict[str, str | Secret] = {}
+    for key, raw in body.items():
+        if key in COMMON_KEYS:
+            continue
+        if key not in NETSUITE_KEYS:
+            msg = f"{where}.{key}: unknown setting (expected {sorted(NETSUITE_KEYS)})"
+            raise ConfigError(msg)
+        value = _resolve_env(where, key, raw, env)
+        options[key] = Secret(value) if key in SECRET_KEYS else value
+    missing = sorted(NETSUITE_KEYS - {"base_url"} - options.keys())
+    if missing:
+        msg = f"{where}: missing setting(s) {', '.join(missing)}"
+        raise ConfigError(msg)
+    return options
+
+
+def _resolve_env(where: str, key: str, raw: object, env: Mapping[str, str]) -> str:
+    if not isinstance(raw, str | int):
+        msg = f"{where}.{key}: expected a string"
+        raise ConfigError(msg)
+    text = str(raw)
+    match = _ENV_REF.match(text)
+    if not match:
+        return text
+    if match.group(1) not in env:
+        msg = f"{where}.{key}: environment variable {match.group(1)} is not set"
+        raise ConfigError(msg)
+    return env[match.group(1)]
+
+
+def _int_option(
+    where: str, body: Mapping[str, object], key: str, default: int, low: int, high: int
+) -> int:
+    value = body.get(key, default)
+    if (
+        not isinstance(value, int)
+        or isinstance(value, bool)
+        or not low <= value <= high
+    ):
+        msg = f"{where}.{key}: expected a whole number from {low} to {high}"
+        raise ConfigError(msg)
+    return value

@@ -1,0 +1,1 @@
+"""Persistence: the only package (with gateway.audit) that imports SQLAlchemy."""

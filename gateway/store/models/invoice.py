@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gateway.store.db import Base
+
+
+class Invoice(Base):
+    """An invoice or credit memo (``kind``); column names are canonical field names."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (Index("ix_invoices_customer_status", "customer_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    number: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16), default="invoice")
+    company: Mapped[str | None]
+    currency: Mapped[str | None] = mapped_column(String(3))
+    amount: Mapped[Decimal | None]
+    open_amount: Mapped[Decimal | None]
+    issue_date: Mapped[date | None]
+    due_date: Mapped[date | None] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    memo: Mapped[str | None] = mapped_column(String(1000))
+    collection_status: Mapped[str | None] = mapped_column(String(64))
+    dunning_level: Mapped[int | None]
+    promise_date: Mapped[date | None]
+    in_dispute: Mapped[bool | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
