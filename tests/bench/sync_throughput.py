@@ -42,22 +42,40 @@ def _stamp(index: int) -> str:
 
 
 def _customer(i: int) -> RawRecord:
-    return {"id": str(i), "entityid": f"C{i:06d}", "companyname": f"Customer {i}",
-            "currency": CURRENCIES[i % 4], "creditlimit": "50000.00",
-            "subsidiary": "Parent Co", "terms": "Net 30", "isinactive": "F",
-            "lastmodifieddate": _stamp(i), "links": []}
+    return {
+        "id": str(i),
+        "entityid": f"C{i:06d}",
+        "companyname": f"Customer {i}",
+        "currency": CURRENCIES[i % 4],
+        "creditlimit": "50000.00",
+        "subsidiary": "Parent Co",
+        "terms": "Net 30",
+        "isinactive": "F",
+        "lastmodifieddate": _stamp(i),
+        "links": [],
+    }
 
 
 def _invoice(i: int) -> RawRecord:
     issued = BASE.date() + timedelta(days=i % 700)
     amount = f"{100 + (i * 37) % 9900}.{i % 100:02d}"
-    return {"id": str(i), "tranid": f"INV{i:07d}", "type": "CustInvc",
-            "status": "A" if i % 3 else "B", "entity": str(1 + i % CUSTOMERS),
-            "trandate": issued.isoformat(), "duedate": (issued + timedelta(days=30)).isoformat(),
-            "currency": CURRENCIES[(1 + i % CUSTOMERS) % 4], "foreigntotal": amount,
-            "foreignamountunpaid": amount if i % 3 else "0.00", "subsidiary": "Parent Co",
-            "memo": f"order {i}", "custbody_arb_in_dispute": "F",
-            "lastmodifieddate": _stamp(i), "links": []}
+    return {
+        "id": str(i),
+        "tranid": f"INV{i:07d}",
+        "type": "CustInvc",
+        "status": "A" if i % 3 else "B",
+        "entity": str(1 + i % CUSTOMERS),
+        "trandate": issued.isoformat(),
+        "duedate": (issued + timedelta(days=30)).isoformat(),
+        "currency": CURRENCIES[(1 + i % CUSTOMERS) % 4],
+        "foreigntotal": amount,
+        "foreignamountunpaid": amount if i % 3 else "0.00",
+        "subsidiary": "Parent Co",
+        "memo": f"order {i}",
+        "custbody_arb_in_dispute": "F",
+        "lastmodifieddate": _stamp(i),
+        "links": [],
+    }
 
 
 class SyntheticAdapter:
@@ -79,20 +97,35 @@ class SyntheticAdapter:
         if not records:
             return Page((), cursor or Cursor(), has_more=False)
         last = records[-1]
-        return Page(records, Cursor(str(last["lastmodifieddate"]), str(last["id"])),
-                    has_more=end <= self.sizes[stream])
+        return Page(
+            records,
+            Cursor(str(last["lastmodifieddate"]), str(last["id"])),
+            has_more=end <= self.sizes[stream],
+        )
 
     def lookup(self, stream: str, external_id: str) -> RawRecord | None:
         return self.makers[stream](int(external_id))
 
 
 def measure(url: str, invoices: int) -> dict[str, float]:
-    connection = parse_connection("netsuite", {
-        "kind": "netsuite", "role": "erp", "account": "BENCH", "consumer_key": "k",
-        "consumer_secret": "s", "token_id": "t", "token_secret": "s", "page_size": 1000,
-    }, {}, source="bench")
+    connection = parse_connection(
+        "netsuite",
+        {
+            "kind": "netsuite",
+            "role": "erp",
+            "account": "BENCH",
+            "consumer_key": "k",
+            "consumer_secret": "s",
+            "token_id": "t",
+            "token_secret": "s",
+            "page_size": 1000,
+        },
+        {},
+        source="bench",
+    )
     services = build_services(
-        Settings(database_url=url, connections={"netsuite": connection}), clock=SystemClock()
+        Settings(database_url=url, connections={"netsuite": connection}),
+        clock=SystemClock(),
     )
     upgrade(services.engine)
     services.set_adapter("netsuite", SyntheticAdapter(invoices))
@@ -105,9 +138,15 @@ def measure(url: str, invoices: int) -> dict[str, float]:
     sync_connection(services, "netsuite", streams=("invoices",), full=True)
     rerun = time.perf_counter() - rerun_started
     services.dispose()
-    return {"records": invoices, "seconds": round(elapsed, 2),
-            "records_per_s": round(invoices / elapsed), "replay_records_per_s": round(invoices / rerun),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    return {
+        "records": invoices,
+        "seconds": round(elapsed, 2),
+        "records_per_s": round(invoices / elapsed),
+        "replay_records_per_s": round(invoices / rerun),
+        "peak_rss_mb": round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+        ),
+    }
 
 
 def _child(kind: str, invoices: int) -> None:
@@ -139,12 +178,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.one:
         _child(args.one[0], int(args.one[1]))
         return
-    kinds = ["sqlite"] + (["postgres"] if os.environ.get("ARBRIDGE_TEST_PG_URL") else [])
+    kinds = ["sqlite"] + (
+        ["postgres"] if os.environ.get("ARBRIDGE_TEST_PG_URL") else []
+    )
     for kind in kinds:
         for size in args.sizes.split(","):
             out = subprocess.run(  # noqa: S603 - our own module, fixed arguments
-                [sys.executable, "-m", "tests.bench.sync_throughput", "--one", kind, size],
-                check=True, capture_output=True, text=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "tests.bench.sync_throughput",
+                    "--one",
+                    kind,
+                    size,
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
             )
             print(f"{kind:9} {out.stdout.strip()}")  # noqa: T201
 
