@@ -95,7 +95,7 @@ class MirrorRepository:
                 .where(_REFS.c.object_type == object_type)
                 .where(_REFS.c.external_id.in_(chunk))
             )
-            found.update({ext: local for ext, local in rows})
+            found.update(dict(rows.all()))
         return found
 
     def external_ids_for(
@@ -109,7 +109,7 @@ class MirrorRepository:
                 .where(_REFS.c.object_type == object_type)
                 .where(_REFS.c.local_id.in_(chunk))
             )
-            found.update({local: ext for local, ext in rows})
+            found.update(dict(rows.all()))
         return found
 
     def current_values(

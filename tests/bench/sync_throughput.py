@@ -183,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     for kind in kinds:
         for size in args.sizes.split(","):
-            out = subprocess.run(  # noqa: S603 - our own module, fixed arguments
+            out = subprocess.run(
                 [
                     sys.executable,
                     "-m",
