@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from adapters import load_factory
 from adapters.errors import AdapterError
+from adapters.retry import RetryPolicy
 from gateway.clock import Clock, SystemClock
 from gateway.errors import ConfigError
 from gateway.store.db import make_engine, make_session_factory
@@ -56,7 +57,10 @@ class Services:
             connection = self.settings.connection(name)
             try:
                 factory = load_factory(connection.kind)
-                self._adapters[name] = factory(name, connection.adapter_settings())
+                policy = RetryPolicy(max_attempts=connection.retry_attempts)
+                self._adapters[name] = factory(
+                    name, connection.adapter_settings(), retry_policy=policy
+                )
             except AdapterError as exc:
                 raise ConfigError(f"connection {name}: {exc.message}") from exc
         return self._adapters[name]  # type: ignore[no-any-return]

@@ -33,7 +33,9 @@ NETSUITE_KEYS = frozenset(
         "base_url",
     }
 )
-COMMON_KEYS = frozenset({"kind", "role", "page_size", "overlap_seconds", "mapping"})
+COMMON_KEYS = frozenset(
+    {"kind", "role", "page_size", "overlap_seconds", "mapping", "retry_attempts"}
+)
 
 
 class Secret:
@@ -70,6 +72,7 @@ class ConnectionSettings:
     page_size: int = 1000
     overlap_seconds: int = 120
     mapping: str | None = None
+    retry_attempts: int = 5
 
     def adapter_settings(self) -> dict[str, str]:
         """The system's own settings with secrets revealed, for the adapter only."""
@@ -160,6 +163,7 @@ def parse_connection(
         page_size=_int_option(where, body, "page_size", 1000, 1, 1000),
         overlap_seconds=_int_option(where, body, "overlap_seconds", 120, 0, 86400),
         mapping=str(body["mapping"]) if body.get("mapping") else None,
+        retry_attempts=_int_option(where, body, "retry_attempts", 5, 1, 20),
     )
 
 
