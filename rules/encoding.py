@@ -7,7 +7,7 @@ encoding, and the audit log records it, so that ``Decimal('5.0')`` and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Final
@@ -84,7 +84,7 @@ FIELD_ENCODERS: Final[dict[str, dict[str, Callable[[object], Encoded]]]] = {
 }
 
 
-def encode_fields(object_type: str, values: dict[str, object]) -> dict[str, Encoded]:
+def encode_fields(object_type: str, values: Mapping[str, object]) -> dict[str, Encoded]:
     """Encode every known field of ``values``; unknown names are dropped."""
     encoders = FIELD_ENCODERS[object_type]
     return {

@@ -299,6 +299,7 @@ class PageApplier:
     ) -> dict[str, Any]:
         row: dict[str, Any] = dict(_TEMPLATES[object_type]) if created else {}
         columns = _COLUMNS[object_type]
+        value: object
         for name, value in record.fields.items():
             column = columns[name]
             if column is None:
@@ -341,7 +342,7 @@ class PageApplier:
             plan = plan_record(
                 record,
                 local_id=ref.local_id,
-                incoming=encode_fields(object_type, dict(record.fields)),
+                incoming=encode_fields(object_type, record.fields),
                 shadow=json.loads(ref.shadow),
                 current=current_enc.get(ref.local_id, {}),
                 current_at=row.get("updated_at"),

@@ -72,9 +72,9 @@ def plan_record(
         decision = decide(
             rule=by_field[name],
             source=source,
-            incoming=value,  # type: ignore[arg-type]
-            shadow=shadow.get(name, MISSING),  # type: ignore[arg-type]
-            current=current.get(name, MISSING),  # type: ignore[arg-type]
+            incoming=value,
+            shadow=shadow.get(name, MISSING),
+            current=current.get(name, MISSING),
             incoming_at=record.remote_modified,
             current_at=current_at,
         )

@@ -56,7 +56,7 @@ def run(tmp_path, sandbox):
         "NS_CONSUMER_SECRET": sandbox.credentials.consumer_secret,
     }
 
-    def invoke(*args: str, input: str | None = None):  # noqa: A002 - click's name
+    def invoke(*args: str, input: str | None = None):
         result = CliRunner().invoke(cli, list(args), env=env, input=input, obj={})
         return result
 
