@@ -32,7 +32,7 @@ class TransientError(AdapterError):
     """Retry with backoff now: timeouts, 5xx, connection resets."""
 
 
-class RateLimited(TransientError):
+class RateLimited(TransientError):  # noqa: N818 - the taxonomy name from STYLE.md
     """The remote asked us to slow down; retry after ``retry_after`` seconds if given."""
 
     def __init__(

@@ -163,7 +163,9 @@ class Allocation:
     amount: Decimal
 
 
-FieldValue = str | int | bool | Decimal | date | datetime | tuple[Allocation, ...] | None
+FieldValue = (
+    str | int | bool | Decimal | date | datetime | tuple[Allocation, ...] | None
+)
 
 
 @dataclass(frozen=True, slots=True)
