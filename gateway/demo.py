@@ -61,8 +61,9 @@ def run_demo(
 
     DEMO_DIR.mkdir(exist_ok=True)
     database = DEMO_DIR / "demo.db"
-    for stale in DEMO_DIR.glob("demo.db*"):
-        stale.unlink()  # the demo starts fresh each time; real data lives elsewhere
+    # The demo starts fresh each time (its own files; real data lives elsewhere).
+    for stale in [*DEMO_DIR.glob("demo.db*"), *DEMO_DIR.glob("netsuite-sandbox.db*")]:
+        stale.unlink()
     sandbox = NetSuiteSandbox(db_path=DEMO_DIR / "netsuite-sandbox.db")
     base_url = sandbox.start(port=sandbox_port)
     try:

@@ -348,9 +348,7 @@ class PageApplier:
                 current_at=row.get("updated_at"),
                 rules=self.ctx.rules,
                 source=self.ctx.role,
-                skip=self.ctx.mapping.only_on_create(object_type)
-                if hasattr(self.ctx.mapping, "only_on_create")
-                else frozenset(),
+                skip=self.ctx.mapping.only_on_create(object_type),
             )
             plans.append((plan, ref))
         self._write_plans(object_type, plans, ref_ids, batch)

@@ -11,8 +11,10 @@ rows read back through the ORM are the same.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Date, Table, insert
@@ -69,15 +71,39 @@ def _converter(column_type: object, dialect: str) -> Converter | None:
 
 
 @cache
-def _plan(
-    table: Table, keys: tuple[str, ...], dialect_name: str, session_bind: Any
-) -> Any:
-    dialect = session_bind.dialect
+def _plan(table: Table, keys: tuple[str, ...], bind: Any) -> _Plan:
+    dialect = bind.dialect
     compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
     names = compiled.positiontup if compiled.positional else None
     order = tuple(names) if names else keys
-    converters = tuple(_converter(table.c[key].type, dialect_name) for key in order)
-    return str(compiled), order, converters, compiled.positional
+    converters = tuple(
+        (index, conv)
+        for index, key in enumerate(order)
+        if (conv := _converter(table.c[key].type, dialect.name)) is not None
+    )
+    return _Plan(
+        str(compiled), order, itemgetter(*order), converters, compiled.positional
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    sql: str
+    order: tuple[str, ...]
+    values: Callable[[Mapping[str, Any]], tuple[Any, ...]]
+    converters: tuple[tuple[int, Converter], ...]
+    positional: bool
+
+    def params(self, row: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+        values = self.values(row)
+        if len(self.order) == 1:
+            values = (values,)
+        if self.converters:
+            converted = list(values)
+            for index, conv in self.converters:
+                converted[index] = conv(converted[index])
+            values = tuple(converted)
+        return values if self.positional else dict(zip(self.order, values, strict=True))
 
 
 def bulk_insert(
@@ -87,17 +113,6 @@ def bulk_insert(
     if not rows:
         return
     bind = session.get_bind()
-    keys = tuple(rows[0])
-    sql, order, converters, positional = _plan(table, keys, bind.dialect.name, bind)
-    pairs = tuple(zip(order, converters, strict=True))
-    if positional:
-        params: list[Any] = [
-            tuple(conv(row[key]) if conv else row[key] for key, conv in pairs)
-            for row in rows
-        ]
-    else:
-        params = [
-            {key: conv(row[key]) if conv else row[key] for key, conv in pairs}
-            for row in rows
-        ]
-    session.connection().exec_driver_sql(sql, params)
+    plan = _plan(table, tuple(rows[0]), bind)
+    params = [plan.params(row) for row in rows]
+    session.connection().exec_driver_sql(plan.sql, params)
