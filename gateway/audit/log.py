@@ -58,14 +58,22 @@ HASHED_FIELDS = (
 )
 
 
+# Built once: json.dumps with options builds a new encoder on every call.
+_HASH_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_VALUE_JSON = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def _digest(parts: list[Any]) -> str:
+    return hashlib.sha256(_HASH_JSON(parts).encode("utf-8")).hexdigest()
+
+
 def entry_hash(prev_hash: str, values: dict[str, Any]) -> str:
     """SHA-256 of the previous hash and this entry's fields, in a fixed order."""
     parts = [prev_hash]
     for name in HASHED_FIELDS:
         value = values[name]
         parts.append(value.isoformat() if isinstance(value, datetime) else value)
-    payload = json.dumps(parts, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return _digest(parts)
 
 
 def encode_value(value: object) -> str | None:
@@ -74,7 +82,7 @@ def encode_value(value: object) -> str | None:
         return None
     if isinstance(value, str):
         return value
-    return json.dumps(value, separators=(",", ":"))
+    return _VALUE_JSON(value)
 
 
 class AuditLog:
@@ -100,13 +108,21 @@ class AuditLog:
         if not records:
             return
         at = at.astimezone(UTC)
+        at_text = at.isoformat()
         prev = self._lock_chain_head()
         rows = []
-        for record in records:
-            values = {name: getattr(record, name, None) for name in HASHED_FIELDS}
-            values["at"] = at
-            digest = entry_hash(prev, values)
-            values.update(prev_hash=prev, hash=digest)
-            rows.append(values)
+        for r in records:
+            # The same fields, in the same order, as HASHED_FIELDS / entry_hash().
+            digest = _digest([
+                prev, at_text, r.tag, r.connection, r.direction, r.object_type,
+                r.external_id, r.local_id, r.field, r.old, r.new, r.rule, r.actor, r.run_id,
+            ])  # fmt: skip
+            rows.append({
+                "at": at, "tag": r.tag, "connection": r.connection,
+                "direction": r.direction, "object_type": r.object_type,
+                "external_id": r.external_id, "local_id": r.local_id, "field": r.field,
+                "old": r.old, "new": r.new, "rule": r.rule, "actor": r.actor,
+                "run_id": r.run_id, "prev_hash": prev, "hash": digest,
+            })  # fmt: skip
             prev = digest
         bulk_insert(self.session, _TABLE, rows)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
@@ -12,10 +12,11 @@ from gateway.queries.refs import Ref, refs_for
 from gateway.store.models import Customer
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
     from decimal import Decimal
 
-    from sqlalchemy import Select
+    from sqlalchemy import Row, Select
     from sqlalchemy.orm import Session
 
     from gateway.bootstrap import Services
@@ -49,7 +50,9 @@ class CustomerView:
 _COLUMNS = tuple(f.name for f in fields(CustomerView) if f.name != "refs")
 
 
-def _filtered(query: Select, flt: CustomerFilter) -> Select:
+def _filtered(
+    query: Select[*tuple[Any, ...]], flt: CustomerFilter
+) -> Select[*tuple[Any, ...]]:
     # Retired (deleted) customers stay in the mirror for the audit trail only.
     query = query.where(Customer.deleted.is_(False))
     if flt.q:
@@ -62,7 +65,9 @@ def _filtered(query: Select, flt: CustomerFilter) -> Select:
     return query
 
 
-def _views(session: Session, rows: list) -> tuple[CustomerView, ...]:
+def _views(
+    session: Session, rows: Sequence[Row[*tuple[Any, ...]]]
+) -> tuple[CustomerView, ...]:
     refs = refs_for(session, "customer", [row.id for row in rows])
     return tuple(
         CustomerView(
@@ -86,7 +91,7 @@ def list_customers(
             .limit(per_page)
             .offset(offset(page, per_page))
         ).all()
-        return Paged(_views(uow.session, list(rows)), page, per_page, total)
+        return Paged(_views(uow.session, rows), page, per_page, total)
 
 
 def get_customer(services: Services, customer_id: int) -> CustomerView | None:
@@ -97,5 +102,5 @@ def get_customer(services: Services, customer_id: int) -> CustomerView | None:
                 Customer.id == customer_id, Customer.deleted.is_(False)
             )
         ).all()
-        views = _views(uow.session, list(rows))
+        views = _views(uow.session, rows)
         return views[0] if views else None

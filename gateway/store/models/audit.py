@@ -21,7 +21,7 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True
     )
-    at: Mapped[datetime] = mapped_column(index=True)
+    at: Mapped[datetime]  # entries are appended in time order: id order is time order
     tag: Mapped[str] = mapped_column(String(64))
     connection: Mapped[str | None] = mapped_column(String(64))
     direction: Mapped[str] = mapped_column(String(8))

@@ -25,7 +25,7 @@ class Invoice(Base):
     open_amount: Mapped[Decimal | None]
     issue_date: Mapped[date | None]
     due_date: Mapped[date | None] = mapped_column(index=True)
-    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
     memo: Mapped[str | None] = mapped_column(String(1000))
     collection_status: Mapped[str | None] = mapped_column(String(64))
     dunning_level: Mapped[int | None]
