@@ -87,7 +87,7 @@ def _aggregate(flt: WorklistFilter, today: date) -> Select[*tuple[Any, ...]]:
         # Ordering compares overdue amounts across currencies as bare numbers. A true
         # cross-currency ranking needs FX rates (future work); filter by currency to
         # get an exact ranking within one currency.
-        .order_by(overdue.asc(), func.sum(Invoice.open_amount).desc(), Customer.id)
+        .order_by(overdue.desc(), func.sum(Invoice.open_amount).desc(), Customer.id)
     )
     if flt.q:
         query = query.where(

@@ -48,6 +48,7 @@ class StreamContext:
     run_id: int | None
     now: datetime
     id_cache: dict[str, dict[str, int]] = field(default_factory=dict)
+    lease: str | None = None
 
     @property
     def actor(self) -> str:

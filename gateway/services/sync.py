@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from adapters.base import Cursor
 from adapters.errors import AdapterError
+from gateway.errors import GatewayError, LeaseHeld
 from gateway.services.apply import PageApplier, PageCounts, StreamContext
 from gateway.services.cursors import later, with_overlap
+from gateway.store import leases
 from gateway.store.sync_repo import SyncRepository
 from rules.canonical import Owner
 
@@ -21,6 +26,9 @@ if TYPE_CHECKING:
     from gateway.settings import ConnectionSettings
 
 log = logging.getLogger(__name__)
+
+LEASE_TTL = timedelta(minutes=5)
+HOLDER = f"{socket.gethostname()}:{os.getpid()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +107,15 @@ def sync_connection(
                 run_id=run_id,
                 now=services.clock.now(),
             )
-            _sync_stream(
-                services, ctx, connection, spec, full, summary, started, progress
-            )
-    except AdapterError as exc:
+            lease = ctx.lease = f"sync:{name}:{spec.name}"
+            _take_lease(services, lease)
+            try:
+                _sync_stream(
+                    services, ctx, connection, spec, full, summary, started, progress
+                )
+            finally:
+                _release_lease(services, lease)
+    except (AdapterError, GatewayError) as exc:
         summary.status, summary.error = "failed", str(exc)
         _finish(services, summary, started)
         raise
@@ -141,6 +154,28 @@ def _sync_stream(
             return
 
 
+def _take_lease(services: Services, name: str) -> None:
+    """Hold the stream's lease, or say who does (a scheduled run, another process)."""
+    with services.uow() as uow:
+        now = services.clock.now()
+        if leases.acquire(uow.session, name, HOLDER, now, LEASE_TTL):
+            uow.commit()
+            return
+        current = leases.holder_of(uow.session, name)
+    who = (
+        f"{current.holder} until {current.expires_at:%Y-%m-%d %H:%M:%S} UTC"
+        if current
+        else "?"
+    )
+    raise LeaseHeld(f"{name} is being synced by {who}; try again later")
+
+
+def _release_lease(services: Services, name: str) -> None:
+    with services.uow() as uow:
+        leases.release(uow.session, name, HOLDER)
+        uow.commit()
+
+
 def _read(
     adapter: SourceAdapter, spec: StreamSpec, cursor: Cursor | None, size: int
 ) -> Page:
@@ -159,6 +194,12 @@ def _apply_page(
     """Apply one page and move the cursor, in one transaction."""
     new_cursor = later(stored, page.next_cursor)
     with services.uow() as uow:
+        # Renewing the lease in the page's transaction: if another process took it
+        # over (we stalled past its expiry), this page is not applied.
+        if ctx.lease and not leases.acquire(
+            uow.session, ctx.lease, HOLDER, ctx.now, LEASE_TTL
+        ):
+            raise LeaseHeld(f"{ctx.lease} was taken over by another process")
         counts = PageApplier(ctx, uow.session).apply(spec, page.records)
         repo = SyncRepository(uow.session)
         repo.set_cursor(

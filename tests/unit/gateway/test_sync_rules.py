@@ -168,3 +168,31 @@ def test_a_null_column_clears_the_field_and_is_audited(erp):
         shadow = uow.session.scalar(select(ExternalRef.shadow))
     assert (entry.old, entry.new) == ("a@example.com", None)
     assert '"email":null' in shadow
+
+
+def test_a_stream_held_by_another_process_is_refused_with_its_holder(erp, clock):
+    from datetime import timedelta
+
+    from gateway.errors import LeaseHeld
+    from gateway.store import leases
+
+    services, adapter = erp
+    adapter.put("customers", _customer(1, "2026-11-01 10:00:00"))
+    with services.uow() as uow:
+        assert leases.acquire(
+            uow.session,
+            "sync:mem:customers",
+            "other-host:42",
+            clock.now(),
+            timedelta(minutes=5),
+        )
+        uow.commit()
+    with pytest.raises(
+        LeaseHeld, match="sync:mem:customers is being synced by other-host:42"
+    ):
+        sync_connection(services, "mem", streams=("customers",))
+    assert _scalar(services, select(func.count()).select_from(Customer)) == 0
+    clock.advance(
+        minutes=6
+    )  # the other holder died: its lease expires and is taken over
+    assert sync_connection(services, "mem", streams=("customers",)).counts.created == 1
