@@ -55,7 +55,7 @@ def _wants_json() -> bool:
 
 
 def _http_error(error: HTTPException) -> Response | tuple[str, int] | HTTPException:
-    if error.code is None:  # a redirect raised as an exception (RequestRedirect)
+    if error.code is None:  # a bare HTTPException carries no status to report
         return error
     if _wants_json():
         return error_response(error.code, error.description or error.name)

@@ -1,1 +1,13 @@
-"""ARBridge package."""
+"""Web pages: Flask blueprints and Jinja templates.
+
+Pages read through ``gateway.queries`` and write through ``gateway.services``; they
+never open a database session themselves.
+"""
+
+from __future__ import annotations
+
+from ui import audit, auth, shell, sync, worklist
+
+BLUEPRINTS = [shell.bp, auth.bp, worklist.bp, audit.bp, sync.bp]
+
+__all__ = ["BLUEPRINTS"]

@@ -62,6 +62,11 @@ class WorklistRow:
 # The customer's currency decides when an invoice carries none (it should not happen
 # with a healthy mapping, but a NULL must not split or drop a customer's row).
 _CURRENCY = func.coalesce(Invoice.currency, Customer.currency)
+# The mirror keeps credit memo amounts positive (``kind`` says what they are); an
+# unapplied credit lowers what the customer owes, so it counts negative here.
+_SIGNED_OPEN = case(
+    (Invoice.kind == "credit_memo", -Invoice.open_amount), else_=Invoice.open_amount
+)
 
 
 def _aggregate(flt: WorklistFilter, today: date) -> Select[*tuple[Any, ...]]:
@@ -74,7 +79,7 @@ def _aggregate(flt: WorklistFilter, today: date) -> Select[*tuple[Any, ...]]:
             Customer.name,
             _CURRENCY.label("currency"),
             overdue.label("overdue"),
-            func.sum(Invoice.open_amount).label("open_total"),
+            func.sum(_SIGNED_OPEN).label("open_total"),
             oldest.label("oldest_due"),
             func.count(Invoice.id).label("open_count"),
             func.count().over().label("total_rows"),
@@ -87,7 +92,7 @@ def _aggregate(flt: WorklistFilter, today: date) -> Select[*tuple[Any, ...]]:
         # Ordering compares overdue amounts across currencies as bare numbers. A true
         # cross-currency ranking needs FX rates (future work); filter by currency to
         # get an exact ranking within one currency.
-        .order_by(overdue.desc(), func.sum(Invoice.open_amount).desc(), Customer.id)
+        .order_by(overdue.desc(), func.sum(_SIGNED_OPEN).desc(), Customer.id)
     )
     if flt.q:
         query = query.where(
@@ -119,6 +124,7 @@ def _open_items(
 
 def _item(inv: Invoice, today: date) -> OpenItem:
     late = (today - inv.due_date).days if inv.due_date else 0
+    sign = -1 if inv.kind == "credit_memo" else 1
     return OpenItem(
         id=inv.id,
         number=inv.number,
@@ -126,8 +132,8 @@ def _item(inv: Invoice, today: date) -> OpenItem:
         issue_date=inv.issue_date,
         due_date=inv.due_date,
         days_overdue=max(0, late),
-        amount=inv.amount,
-        open_amount=inv.open_amount,
+        amount=None if inv.amount is None else sign * inv.amount,
+        open_amount=None if inv.open_amount is None else sign * inv.open_amount,
         collection_status=inv.collection_status,
     )
 

@@ -1,0 +1,27 @@
+"""The web fixtures (seeded database, users, app, test client) for these tests."""
+
+from __future__ import annotations
+
+from tests.e2e.web_fixtures import (
+    app,
+    client,
+    clock,
+    form_token,
+    login,
+    passwords,
+    seed,
+    services,
+    template_db,
+)
+
+__all__ = [
+    "app",
+    "client",
+    "clock",
+    "form_token",
+    "login",
+    "passwords",
+    "seed",
+    "services",
+    "template_db",
+]

@@ -1,0 +1,7 @@
+"""The worklist page."""
+
+from __future__ import annotations
+
+from ui.worklist.views import bp
+
+__all__ = ["bp"]
