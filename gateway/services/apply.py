@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from gateway.audit.log import AuditLog, AuditRecord, encode_value
 from gateway.audit.tags import Action, tag
+from gateway.services.page_map import MappedPage, dump_shadow, map_page
 from gateway.services.reconcile import RecordPlan, plan_record
 from gateway.store.mirror import MirrorRepository, column_name
 from gateway.store.sync_repo import SyncRepository
-from mappings.errors import RecordMappingError
 from rules.canonical import FIELDS, REFERENCES, Allocation, CanonicalRecord, Owner
-from rules.encoding import FIELD_ENCODERS, Encoded, encode_fields
+from rules.encoding import FIELD_ENCODERS, Encoded
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -91,34 +91,41 @@ class PageApplier:
         self.mirror = MirrorRepository(session)
         self.sync = SyncRepository(session)
 
-    def apply(self, stream: StreamSpec, records: Sequence[RawRecord]) -> PageCounts:
+    def apply(
+        self,
+        stream: StreamSpec,
+        records: Sequence[RawRecord],
+        mapped: MappedPage | None = None,
+    ) -> PageCounts:
+        """Apply a page; ``mapped`` is its mapping if already done (read-ahead)."""
         batch = _Batch()
         batch.counts.read = len(records)
         if stream.deletions:
             self._apply_deletions(records, batch)
         else:
-            self._apply_records(stream.name, records, batch)
+            self._apply_records(stream.name, records, batch, mapped)
         AuditLog(self.session).append(batch.audit, self.ctx.now)
         return batch.counts
 
     # -- mapping ----------------------------------------------------------------
 
     def _map(
-        self, stream: str, records: Sequence[RawRecord], batch: _Batch
-    ) -> list[CanonicalRecord]:
-        by_id: dict[str, CanonicalRecord] = {}
-        for raw in records:
-            try:
-                record = self.ctx.mapping.inbound(stream, raw)
-            except RecordMappingError as exc:
-                self._reject(
-                    stream, exc.external_id, exc.field, exc.raw_value, str(exc), batch
-                )
-                continue
-            # The same id twice in one page (a record modified while we paged):
-            # the later one is the newer state.
-            by_id[record.external_id] = record
-        return list(by_id.values())
+        self,
+        stream: str,
+        records: Sequence[RawRecord],
+        batch: _Batch,
+        mapped: MappedPage | None = None,
+    ) -> MappedPage:
+        page = (
+            mapped
+            if mapped is not None
+            else map_page(self.ctx.mapping, stream, records)
+        )
+        for exc in page.errors:
+            self._reject(
+                stream, exc.external_id, exc.field, exc.raw_value, str(exc), batch
+            )
+        return page
 
     def _reject(
         self,
@@ -159,21 +166,25 @@ class PageApplier:
     # -- records ------------------------------------------------------------------
 
     def _apply_records(
-        self, stream: str, records: Sequence[RawRecord], batch: _Batch
+        self,
+        stream: str,
+        records: Sequence[RawRecord],
+        batch: _Batch,
+        mapped: MappedPage | None = None,
     ) -> None:
-        mapped = self._map(stream, records, batch)
-        if not mapped:
+        page = self._map(stream, records, batch, mapped)
+        if not page.records:
             return
         object_type = self.ctx.mapping.object_type(stream)
-        ref_ids = self._resolve_references(stream, object_type, mapped, batch)
-        mapped = [r for r in mapped if r.external_id not in ref_ids.rejected]
+        ref_ids = self._resolve_references(stream, object_type, page.records, batch)
+        good = [r for r in page.records if r.external_id not in ref_ids.rejected]
         refs = self.mirror.refs(
-            self.ctx.connection, object_type, [r.external_id for r in mapped]
+            self.ctx.connection, object_type, [r.external_id for r in good]
         )
-        new = [r for r in mapped if r.external_id not in refs]
-        existing = [r for r in mapped if r.external_id in refs]
-        self._create(object_type, new, ref_ids, batch)
-        self._update(object_type, existing, refs, ref_ids, batch)
+        new = [r for r in good if r.external_id not in refs]
+        existing = [r for r in good if r.external_id in refs]
+        self._create(object_type, new, page, ref_ids, batch)
+        self._update(object_type, existing, page, refs, ref_ids, batch)
 
     def _resolve_references(
         self,
@@ -241,13 +252,14 @@ class PageApplier:
         self,
         object_type: str,
         records: list[CanonicalRecord],
+        page: MappedPage,
         ref_ids: _ResolvedRefs,
         batch: _Batch,
     ) -> None:
         if not records:
             return
         ctx = self.ctx
-        encoded = [_dump(encode_fields(object_type, r.fields)) for r in records]
+        encoded = [page.shadow_text(r.external_id) for r in records]
         rows = [self._row(object_type, r, ref_ids, created=True) for r in records]
         ids = self.mirror.insert_rows(object_type, rows)
         self.mirror.insert_refs(
@@ -327,6 +339,7 @@ class PageApplier:
         self,
         object_type: str,
         records: list[CanonicalRecord],
+        page: MappedPage,
         refs: dict[str, Any],
         ref_ids: _ResolvedRefs,
         batch: _Batch,
@@ -343,7 +356,7 @@ class PageApplier:
             plan = plan_record(
                 record,
                 local_id=ref.local_id,
-                incoming=encode_fields(object_type, record.fields),
+                incoming=page.encoded[record.external_id],
                 shadow=json.loads(ref.shadow),
                 current=current_enc.get(ref.local_id, {}),
                 current_at=row.get("updated_at"),
@@ -418,7 +431,7 @@ class PageApplier:
                 shadows.append(
                     {
                         "b_id": ref.id,
-                        "b_shadow": _dump(plan.new_shadow),
+                        "b_shadow": dump_shadow(plan.new_shadow),
                         "b_remote_modified": plan.record.remote_modified,
                         "b_updated_at": ctx.now,
                     }
@@ -514,10 +527,6 @@ class PageApplier:
             batch.counts.deleted += len(refs)
 
 
-# Built once: json.dumps with options builds a new encoder on every call.
-_SHADOW_JSON = json.JSONEncoder(separators=(",", ":")).encode
-
-
 @dataclass
 class _ResolvedRefs:
     by_type: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -527,10 +536,6 @@ class _ResolvedRefs:
 def _allocations(record: CanonicalRecord) -> tuple[Allocation, ...]:
     value = record.fields.get("allocations")
     return value if isinstance(value, tuple) else ()
-
-
-def _dump(values: dict[str, Encoded]) -> str:
-    return _SHADOW_JSON(values)
 
 
 def _template(object_type: str) -> dict[str, Any]:

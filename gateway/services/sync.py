@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -16,12 +18,13 @@ from adapters.errors import AdapterError
 from gateway.errors import GatewayError, LeaseHeld
 from gateway.services.apply import PageApplier, PageCounts, StreamContext
 from gateway.services.cursors import later, with_overlap
+from gateway.services.page_map import MappedPage, map_page
 from gateway.store import leases
 from gateway.store.sync_repo import SyncRepository
 from rules.canonical import Owner
 
 if TYPE_CHECKING:
-    from adapters.base import Page, SourceAdapter, StreamSpec
+    from adapters.base import Page, StreamSpec
     from gateway.bootstrap import Services
     from gateway.settings import ConnectionSettings
 
@@ -142,16 +145,35 @@ def _sync_stream(
                 SyncRepository(uow.session).get_cursor(ctx.connection, spec.name)
             )
         )
-    cursor = with_overlap(stored, connection.overlap_seconds)
-    while True:
-        page = _read(ctx.adapter, spec, cursor, connection.page_size)
-        ctx.now = services.clock.now()
-        stored = _apply_page(services, ctx, spec, page, stored, summary, started)
-        if progress:
-            progress(_progress(spec.name, summary, started))
-        cursor = page.next_cursor
-        if not page.has_more or not page.records:
-            return
+    fetch = functools.partial(_fetch, ctx, spec, connection.page_size)
+    # Read-ahead: the next page is read (and mapped) in a second thread while this
+    # one is written, hiding the remote's latency; its cursor is known before the
+    # current page is applied. A failure discards the prefetched page unapplied.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead") as pool:
+        pending = pool.submit(fetch, with_overlap(stored, connection.overlap_seconds))
+        while True:
+            page, mapped = pending.result()
+            more = page.has_more and bool(page.records)
+            if more:
+                pending = pool.submit(fetch, page.next_cursor)
+            ctx.now = services.clock.now()
+            stored = _apply_page(
+                services, ctx, spec, page, mapped, stored, summary, started
+            )
+            if progress:
+                progress(_progress(spec.name, summary, started))
+            if not more:
+                return
+
+
+def _fetch(
+    ctx: StreamContext, spec: StreamSpec, size: int, cursor: Cursor | None
+) -> tuple[Page, MappedPage | None]:
+    """Read one page and map it; mapping is pure, so it can run beside a write."""
+    page = ctx.adapter.read(spec.name, cursor, page_size=size)
+    if spec.deletions:
+        return page, None
+    return page, map_page(ctx.mapping, spec.name, page.records)
 
 
 def _take_lease(services: Services, name: str) -> None:
@@ -176,17 +198,12 @@ def _release_lease(services: Services, name: str) -> None:
         uow.commit()
 
 
-def _read(
-    adapter: SourceAdapter, spec: StreamSpec, cursor: Cursor | None, size: int
-) -> Page:
-    return adapter.read(spec.name, cursor, page_size=size)
-
-
 def _apply_page(
     services: Services,
     ctx: StreamContext,
     spec: StreamSpec,
     page: Page,
+    mapped: MappedPage | None,
     stored: Cursor | None,
     summary: SyncSummary,
     started: float,
@@ -200,7 +217,7 @@ def _apply_page(
             uow.session, ctx.lease, HOLDER, ctx.now, LEASE_TTL
         ):
             raise LeaseHeld(f"{ctx.lease} was taken over by another process")
-        counts = PageApplier(ctx, uow.session).apply(spec, page.records)
+        counts = PageApplier(ctx, uow.session).apply(spec, page.records, mapped)
         repo = SyncRepository(uow.session)
         repo.set_cursor(
             ctx.connection,
