@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, select, text
 
-from gateway.store.bulk import bulk_insert
+from gateway.store.bulk import bulk_insert_values
 from gateway.store.models import AuditEntry
 
 if TYPE_CHECKING:
@@ -40,6 +40,11 @@ class AuditRecord:
     rule: str | None = None
     run_id: int | None = None
 
+
+_ROW_KEYS = (
+    "at", "tag", "connection", "direction", "object_type", "external_id", "local_id",
+    "field", "old", "new", "rule", "actor", "run_id", "prev_hash", "hash",
+)  # fmt: skip
 
 HASHED_FIELDS = (
     "at",
@@ -113,16 +118,11 @@ class AuditLog:
         rows = []
         for r in records:
             # The same fields, in the same order, as HASHED_FIELDS / entry_hash().
-            digest = _digest([
-                prev, at_text, r.tag, r.connection, r.direction, r.object_type,
-                r.external_id, r.local_id, r.field, r.old, r.new, r.rule, r.actor, r.run_id,
-            ])  # fmt: skip
-            rows.append({
-                "at": at, "tag": r.tag, "connection": r.connection,
-                "direction": r.direction, "object_type": r.object_type,
-                "external_id": r.external_id, "local_id": r.local_id, "field": r.field,
-                "old": r.old, "new": r.new, "rule": r.rule, "actor": r.actor,
-                "run_id": r.run_id, "prev_hash": prev, "hash": digest,
-            })  # fmt: skip
+            values = (
+                at_text, r.tag, r.connection, r.direction, r.object_type, r.external_id,
+                r.local_id, r.field, r.old, r.new, r.rule, r.actor, r.run_id,
+            )  # fmt: skip
+            digest = _digest([prev, *values])
+            rows.append((at, *values[1:], prev, digest))
             prev = digest
-        bulk_insert(self.session, _TABLE, rows)
+        bulk_insert_values(self.session, _TABLE, _ROW_KEYS, rows)

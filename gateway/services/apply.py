@@ -312,26 +312,20 @@ class PageApplier:
     ) -> dict[str, Any]:
         row: dict[str, Any] = dict(_TEMPLATES[object_type]) if created else {}
         columns = _COLUMNS[object_type]
+        targets = _REF_TARGETS[object_type]
         value: object
         for name, value in record.fields.items():
             column = columns[name]
             if column is None:
                 continue
-            if column != name:  # a reference: store the local id
-                value = self._column_value(object_type, name, value, ref_ids)
+            if name in targets:  # a reference: store the local id
+                ids = ref_ids.by_type.get(targets[name], {})
+                value = ids.get(str(value)) if value else None
             row[column] = value
         row["updated_at"] = self.ctx.now
         if created:
             row["created_at"] = self.ctx.now
         return row
-
-    def _column_value(
-        self, object_type: str, name: str, value: object, ref_ids: _ResolvedRefs
-    ) -> object:
-        target = REFERENCES.get((object_type, name))
-        if target is None:
-            return value
-        return ref_ids.by_type.get(target, {}).get(str(value)) if value else None
 
     # -- updates ------------------------------------------------------------------
 
@@ -551,6 +545,14 @@ def _template(object_type: str) -> dict[str, Any]:
 
 
 _TEMPLATES = {object_type: _template(object_type) for object_type in FIELDS}
+_REF_TARGETS = {
+    object_type: {
+        name: target
+        for (owner, name), target in REFERENCES.items()
+        if owner == object_type
+    }
+    for object_type in FIELDS
+}
 _COLUMNS = {
     object_type: {name: column_name(object_type, name) for name in fields}
     for object_type, fields in FIELDS.items()

@@ -30,10 +30,12 @@ class MappedPage:
 
     records: list[CanonicalRecord] = field(default_factory=list)
     encoded: dict[str, dict[str, Encoded]] = field(default_factory=dict)
+    shadows: dict[str, str] = field(default_factory=dict)
     errors: list[RecordMappingError] = field(default_factory=list)
 
     def shadow_text(self, external_id: str) -> str:
-        return dump_shadow(self.encoded[external_id])
+        """The record's encoded fields as JSON: its new shadow and its audit entry."""
+        return self.shadows[external_id]
 
 
 def map_page(
@@ -56,4 +58,5 @@ def map_page(
     page.encoded = {
         r.external_id: encode_fields(object_type, r.fields) for r in page.records
     }
+    page.shadows = {ext: dump_shadow(values) for ext, values in page.encoded.items()}
     return page

@@ -82,7 +82,12 @@ def _plan(table: Table, keys: tuple[str, ...], bind: Any) -> _Plan:
         if (conv := _converter(table.c[key].type, dialect.name)) is not None
     )
     return _Plan(
-        str(compiled), order, itemgetter(*order), converters, compiled.positional
+        str(compiled),
+        order,
+        itemgetter(*order),
+        converters,
+        compiled.positional,
+        itemgetter(*(keys.index(name) for name in order)),
     )
 
 
@@ -93,9 +98,16 @@ class _Plan:
     values: Callable[[Mapping[str, Any]], tuple[Any, ...]]
     converters: tuple[tuple[int, Converter], ...]
     positional: bool
+    reorder: Callable[[Sequence[Any]], tuple[Any, ...]]
 
     def params(self, row: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
-        values = self.values(row)
+        return self._finish(self.values(row))
+
+    def params_of(self, row: Sequence[Any]) -> tuple[Any, ...] | dict[str, Any]:
+        """Like :meth:`params` for a row given as values in the plan's key order."""
+        return self._finish(self.reorder(row))
+
+    def _finish(self, values: Any) -> tuple[Any, ...] | dict[str, Any]:
         if len(self.order) == 1:
             values = (values,)
         if self.converters:
@@ -115,4 +127,19 @@ def bulk_insert(
     bind = session.get_bind()
     plan = _plan(table, tuple(rows[0]), bind)
     params = [plan.params(row) for row in rows]
+    session.connection().exec_driver_sql(plan.sql, params)
+
+
+def bulk_insert_values(
+    session: Session,
+    table: Table,
+    keys: tuple[str, ...],
+    rows: Sequence[Sequence[Any]],
+) -> None:
+    """Insert rows given as value tuples in ``keys`` order (no dict per row)."""
+    if not rows:
+        return
+    bind = session.get_bind()
+    plan = _plan(table, keys, bind)
+    params = [plan.params_of(row) for row in rows]
     session.connection().exec_driver_sql(plan.sql, params)

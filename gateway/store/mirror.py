@@ -7,13 +7,25 @@ throughput target cannot be met row by row.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Table,
+    any_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from gateway.store.bulk import bulk_insert
 from gateway.store.models import (
@@ -35,7 +47,7 @@ TABLES: dict[str, Table] = {
 }
 _REFS: Table = ExternalRef.__table__  # type: ignore[assignment]
 _ALLOCATIONS: Table = PaymentAllocation.__table__  # type: ignore[assignment]
-_CHUNK = 900  # stays under SQLite's bound-parameter limit in IN (...) lists
+_LIST_JSON = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def column_name(object_type: str, field: str) -> str | None:
@@ -55,9 +67,19 @@ class RefRow:
     shadow: str
 
 
-def _chunks(values: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+def one_of(session: Session, column: Any, values: Sequence[Any]) -> Any:
+    """``column IN values`` with the whole list in ONE bound parameter.
+
+    A plain IN renders a parameter per value: a page of a thousand ids costs a fresh
+    statement parse each time and must be chunked under SQLite's parameter limit.
+    SQLite unpacks a JSON array with json_each; PostgreSQL compares with ANY(array).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    unpacked = select(literal_column("value")).select_from(
+        func.json_each(bindparam(None, _LIST_JSON(list(values))))
+    )
+    return column.in_(unpacked.scalar_subquery())
 
 
 class MirrorRepository:
@@ -66,78 +88,67 @@ class MirrorRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def _in(self, column: Any, values: Sequence[Any]) -> Any:
+        return one_of(self.session, column, values)
+
+    def _ref_query(self, connection: str, object_type: str, *columns: Any) -> Any:
+        return (
+            select(*columns)
+            .where(_REFS.c.connection == connection)
+            .where(_REFS.c.object_type == object_type)
+        )
+
     def refs(
         self, connection: str, object_type: str, external_ids: Sequence[str]
     ) -> dict[str, RefRow]:
-        found: dict[str, RefRow] = {}
-        for chunk in _chunks(external_ids):
-            rows = self.session.execute(
-                select(
-                    _REFS.c.external_id, _REFS.c.id, _REFS.c.local_id, _REFS.c.shadow
-                )
-                .where(_REFS.c.connection == connection)
-                .where(_REFS.c.object_type == object_type)
-                .where(_REFS.c.external_id.in_(chunk))
-            )
-            found.update(
-                {ext: RefRow(rid, lid, shadow) for ext, rid, lid, shadow in rows}
-            )
-        return found
+        query = self._ref_query(
+            connection,
+            object_type,
+            _REFS.c.external_id,
+            _REFS.c.id,
+            _REFS.c.local_id,
+            _REFS.c.shadow,
+        ).where(self._in(_REFS.c.external_id, external_ids))
+        rows = self.session.execute(query)
+        return {ext: RefRow(rid, lid, shadow) for ext, rid, lid, shadow in rows}
 
     def local_ids(
         self, connection: str, object_type: str, external_ids: Sequence[str]
     ) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for chunk in _chunks(external_ids):
-            rows = self.session.execute(
-                select(_REFS.c.external_id, _REFS.c.local_id)
-                .where(_REFS.c.connection == connection)
-                .where(_REFS.c.object_type == object_type)
-                .where(_REFS.c.external_id.in_(chunk))
-            )
-            found.update(dict(rows.all()))
-        return found
+        query = self._ref_query(
+            connection, object_type, _REFS.c.external_id, _REFS.c.local_id
+        ).where(self._in(_REFS.c.external_id, external_ids))
+        return dict(self.session.execute(query).all())
 
     def external_ids_for(
         self, connection: str, object_type: str, local_ids: Sequence[int]
     ) -> dict[int, str]:
-        found: dict[int, str] = {}
-        for chunk in _chunks(local_ids):
-            rows = self.session.execute(
-                select(_REFS.c.local_id, _REFS.c.external_id)
-                .where(_REFS.c.connection == connection)
-                .where(_REFS.c.object_type == object_type)
-                .where(_REFS.c.local_id.in_(chunk))
-            )
-            found.update(dict(rows.all()))
-        return found
+        query = self._ref_query(
+            connection, object_type, _REFS.c.local_id, _REFS.c.external_id
+        ).where(self._in(_REFS.c.local_id, local_ids))
+        return dict(self.session.execute(query).all())
 
     def current_values(
         self, object_type: str, ids: Sequence[int]
     ) -> dict[int, dict[str, Any]]:
         """Mirror rows by id, keyed by column name (refs as local ids)."""
         table = TABLES[object_type]
-        found: dict[int, dict[str, Any]] = {}
-        for chunk in _chunks(ids):
-            for row in self.session.execute(select(table).where(table.c.id.in_(chunk))):
-                values = row._asdict()
-                found[values["id"]] = values
-        return found
+        rows = self.session.execute(select(table).where(self._in(table.c.id, ids)))
+        return {row.id: row._asdict() for row in rows}
 
     def allocations_for(
         self, payment_ids: Sequence[int]
     ) -> dict[int, tuple[Allocation, ...]]:
         found: dict[int, list[Allocation]] = defaultdict(list)
-        for chunk in _chunks(payment_ids):
-            rows = self.session.execute(
-                select(
-                    _ALLOCATIONS.c.payment_id,
-                    _ALLOCATIONS.c.invoice_ref,
-                    _ALLOCATIONS.c.amount,
-                ).where(_ALLOCATIONS.c.payment_id.in_(chunk))
-            )
-            for payment_id, ref, amount in rows:
-                found[payment_id].append(Allocation(ref, amount))
+        rows = self.session.execute(
+            select(
+                _ALLOCATIONS.c.payment_id,
+                _ALLOCATIONS.c.invoice_ref,
+                _ALLOCATIONS.c.amount,
+            ).where(self._in(_ALLOCATIONS.c.payment_id, payment_ids))
+        )
+        for payment_id, ref, amount in rows:
+            found[payment_id].append(Allocation(ref, amount))
         return {pid: tuple(items) for pid, items in found.items()}
 
     def insert_rows(
@@ -209,11 +220,11 @@ class MirrorRepository:
         """Replace the allocations of each payment id (``invoice_ids``: ref -> local)."""
         if not allocations:
             return
-        ids = list(allocations)
-        for chunk in _chunks(ids):
-            self.session.execute(
-                delete(_ALLOCATIONS).where(_ALLOCATIONS.c.payment_id.in_(chunk))
+        self.session.execute(
+            delete(_ALLOCATIONS).where(
+                self._in(_ALLOCATIONS.c.payment_id, list(allocations))
             )
+        )
         rows = [
             {
                 "payment_id": payment_id,
@@ -236,7 +247,7 @@ class MirrorRepository:
             values.update(status="deleted", open_amount=0)
         else:
             values.update(status="deleted")
-        for chunk in _chunks(list(ids)):
+        if ids:
             self.session.execute(
-                update(table).where(table.c.id.in_(chunk)).values(values)
+                update(table).where(self._in(table.c.id, list(ids))).values(values)
             )
