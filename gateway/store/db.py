@@ -48,6 +48,11 @@ def make_engine(url: str, *, writer: bool = True, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         _configure_sqlite(engine, immediate=writer)
         return engine
+    # psycopg prepares statements it runs often; a generic plan for "= ANY($1)"
+    # ignores the array's size and scans. Custom plans keep the index lookups.
+    kwargs.setdefault(
+        "connect_args", {"options": "-c plan_cache_mode=force_custom_plan"}
+    )
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

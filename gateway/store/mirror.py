@@ -76,7 +76,7 @@ def one_of(session: Session, column: Any, values: Sequence[Any]) -> Any:
     """
     if session.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
-    unpacked = select(literal_column("value")).select_from(
+    unpacked: Any = select(literal_column("value")).select_from(
         func.json_each(bindparam(None, _LIST_JSON(list(values))))
     )
     return column.in_(unpacked.scalar_subquery())
