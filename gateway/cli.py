@@ -207,6 +207,7 @@ def demo(
 
     run_demo(
         ctx.ensure_object(dict),
+        progress=_progress_printer() if sys.stderr.isatty() else None,
         host=host,
         port=port,
         sandbox_port=sandbox_port,

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from adapters.netsuite.sandbox import NetSuiteSandbox
 from gateway.bootstrap import build_services
 from gateway.settings import Settings, parse_connection
+
+if TYPE_CHECKING:
+    from gateway.services.sync import Progress
 
 DEMO_DIR = Path("var")
 DEMO_USERS = (
@@ -52,6 +55,7 @@ def run_demo(
     sandbox_port: int,
     serve: bool,
     echo: Callable[[str], None],
+    progress: Callable[[Progress], None] | None = None,
 ) -> None:
     """Set everything up from scratch and serve until interrupted."""
     from gateway.app import create_app
@@ -82,7 +86,9 @@ def run_demo(
         for name, role, password in DEMO_USERS:
             add_user(services, name, password, role)
         echo(f"NetSuite sandbox (account {sandbox.account}) on {base_url}")
-        summary = sync_connection(services, "netsuite")
+        summary = sync_connection(services, "netsuite", progress=progress)
+        if progress:
+            echo("")
         c = summary.counts
         echo(
             f"initial sync: {c.created} records mirrored in {summary.seconds:.1f}s "
