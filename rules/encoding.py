@@ -20,6 +20,11 @@ _CENTS: Final = Decimal("0.01")
 
 def encode_decimal(value: Decimal) -> str:
     """Two decimals when exact at cents (``12.50``), else the shortest exact form."""
+    text = str(value)
+    # Fast path: mappings quantize amounts to cents, and str() of such a Decimal is
+    # already the canonical form (no exponent, exactly two decimals).
+    if text[-3:-2] == "." and "E" not in text:
+        return text
     cents = value.quantize(_CENTS)
     if cents == value:
         return str(cents)

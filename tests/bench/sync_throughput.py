@@ -37,8 +37,19 @@ PER_SECOND = 50  # records sharing one modification second, as bulk imports prod
 CURRENCIES = ("USD", "EUR", "GBP", "CAD")
 
 
+# Precomputed so that making a page costs little: the figure is the gateway's cost.
+_DAYS = [(BASE.date() + timedelta(days=d)) for d in range(800)]
+_ISO = [d.isoformat() for d in _DAYS]
+
+
 def _stamp(index: int) -> str:
     return (BASE + timedelta(seconds=index // PER_SECOND)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _index_at(watermark: str) -> int:
+    """The first index whose modification time is ``watermark`` (or later)."""
+    moment = datetime.strptime(watermark, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+    return max(1, int((moment - BASE).total_seconds()) * PER_SECOND)
 
 
 def _customer(i: int) -> RawRecord:
@@ -56,24 +67,25 @@ def _customer(i: int) -> RawRecord:
     }
 
 
-def _invoice(i: int) -> RawRecord:
-    issued = BASE.date() + timedelta(days=i % 700)
+def _invoice(i: int, stamp: str) -> RawRecord:
+    day = i % 700
     amount = f"{100 + (i * 37) % 9900}.{i % 100:02d}"
+    customer = 1 + i % CUSTOMERS
     return {
         "id": str(i),
         "tranid": f"INV{i:07d}",
         "type": "CustInvc",
         "status": "A" if i % 3 else "B",
-        "entity": str(1 + i % CUSTOMERS),
-        "trandate": issued.isoformat(),
-        "duedate": (issued + timedelta(days=30)).isoformat(),
-        "currency": CURRENCIES[(1 + i % CUSTOMERS) % 4],
+        "entity": str(customer),
+        "trandate": _ISO[day],
+        "duedate": _ISO[day + 30],
+        "currency": CURRENCIES[customer % 4],
         "foreigntotal": amount,
         "foreignamountunpaid": amount if i % 3 else "0.00",
         "subsidiary": "Parent Co",
         "memo": f"order {i}",
         "custbody_arb_in_dispute": "F",
-        "lastmodifieddate": _stamp(i),
+        "lastmodifieddate": stamp,
         "links": [],
     }
 
@@ -89,7 +101,10 @@ class SyntheticAdapter:
 
     def __init__(self, invoices: int) -> None:
         self.sizes = {"customers": CUSTOMERS, "invoices": invoices}
-        self.makers = {"customers": _customer, "invoices": _invoice}
+        self.makers = {
+            "customers": _customer,
+            "invoices": lambda i: _invoice(i, _stamp(i)),
+        }
         self.read_seconds = 0.0
 
     def streams(self) -> Sequence[StreamSpec]:
@@ -103,9 +118,21 @@ class SyntheticAdapter:
             self.read_seconds += time.perf_counter() - began
 
     def _page(self, stream: str, cursor: Cursor | None, page_size: int) -> Page:
-        start = int(cursor.tiebreak) + 1 if cursor and cursor.tiebreak else 1
+        start = 1
+        if cursor and cursor.tiebreak:
+            start = int(cursor.tiebreak) + 1
+        elif cursor and cursor.watermark:  # the overlap window's inclusive start
+            start = _index_at(cursor.watermark)
         end = min(start + page_size, self.sizes[stream] + 1)
-        records = tuple(self.makers[stream](i) for i in range(start, end))
+        if stream == "invoices":
+            stamps = {
+                i: _stamp(i) for i in range(start - start % PER_SECOND, end, PER_SECOND)
+            }
+            records = tuple(
+                _invoice(i, stamps[i - i % PER_SECOND]) for i in range(start, end)
+            )
+        else:
+            records = tuple(self.makers[stream](i) for i in range(start, end))
         if not records:
             return Page((), cursor or Cursor(), has_more=False)
         last = records[-1]
