@@ -15,6 +15,7 @@ from adapters.errors import ConfigError
 #: ``factory(name, settings, **injected)`` and returns an adapter.
 ADAPTER_KINDS: Final[Mapping[str, str]] = {
     "netsuite": "adapters.netsuite:create_adapter",
+    "csv": "adapters.csv:create_adapter",
 }
 
 # Each factory's own signature is its contract; the registry only finds it.

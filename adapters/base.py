@@ -15,6 +15,11 @@ from typing import ClassVar, Protocol
 
 RawRecord = Mapping[str, object]
 
+#: A raw record carrying this field could not be read (a malformed file row, say);
+#: its value says why. The mapping engine rejects such a record with that reason
+#: (mappings/compiler.py holds the same name: adapters and mappings share no import).
+INVALID_FIELD = "_invalid"
+
 
 @dataclass(frozen=True, slots=True)
 class Cursor:

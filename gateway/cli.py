@@ -216,5 +216,28 @@ def demo(
     )
 
 
+# Command modules kept beside this one; imported last because they use its helpers.
+from gateway.cli_collections import promises, score  # noqa: E402
+
+cli.add_command(score)
+cli.add_command(promises)
+
+
+from gateway.cli_kpis import fx  # noqa: E402 - registered after the group exists
+
+cli.add_command(fx)
+
+
+from gateway.cli_outbox import outbox, worker  # noqa: E402 - uses this module's helpers
+
+cli.add_command(worker)
+cli.add_command(outbox)
+
+
+from gateway.cli_model import model  # noqa: E402 - uses this module's helpers
+
+cli.add_command(model)
+
+
 def main() -> None:
     cli(obj={})

@@ -14,6 +14,7 @@ from gateway.bootstrap import build_services
 from gateway.settings import Settings, parse_connection
 
 if TYPE_CHECKING:
+    from gateway.bootstrap import Services
     from gateway.services.sync import Progress
 
 DEMO_DIR = Path("var")
@@ -47,6 +48,30 @@ def _write_connections(sandbox: NetSuiteSandbox, base_url: str) -> Path:
     return path
 
 
+def _first_sync_and_scores(
+    services: Services,
+    echo: Callable[[str], None],
+    progress: Callable[[Progress], None] | None,
+) -> None:
+    """Mirror the sandbox, then score it so the worklist opens prioritized."""
+    from gateway.services.scoring import load_config, score_all
+    from gateway.services.sync import sync_connection
+
+    summary = sync_connection(services, "netsuite", progress=progress)
+    if progress:
+        echo("")
+    c = summary.counts
+    echo(
+        f"initial sync: {c.created} records mirrored in {summary.seconds:.1f}s "
+        f"({summary.pages} pages, {c.rejected} rejected)"
+    )
+    scored = score_all(services, load_config(None, None), services.clock.now().date())
+    echo(
+        f"scored {scored.scored} customers, {scored.prioritized} on the worklist "
+        "(`arbridge score` recomputes)"
+    )
+
+
 def run_demo(
     obj: dict[str, Any],
     *,
@@ -59,7 +84,6 @@ def run_demo(
 ) -> None:
     """Set everything up from scratch and serve until interrupted."""
     from gateway.app import create_app
-    from gateway.services.sync import sync_connection
     from gateway.services.users import add_user
     from gateway.store.migrate import upgrade
 
@@ -86,14 +110,7 @@ def run_demo(
         for name, role, password in DEMO_USERS:
             add_user(services, name, password, role)
         echo(f"NetSuite sandbox (account {sandbox.account}) on {base_url}")
-        summary = sync_connection(services, "netsuite", progress=progress)
-        if progress:
-            echo("")
-        c = summary.counts
-        echo(
-            f"initial sync: {c.created} records mirrored in {summary.seconds:.1f}s "
-            f"({summary.pages} pages, {c.rejected} rejected)"
-        )
+        _first_sync_and_scores(services, echo, progress)
         echo(
             f"to sync again: ARBRIDGE_CONNECTIONS={path} "
             f"ARBRIDGE_DATABASE_URL=sqlite:///{database} arbridge sync netsuite"

@@ -19,6 +19,11 @@ class LeaseHeld(GatewayError):  # noqa: N818
     """Another process holds the lease for this stream."""
 
 
+class StaleBinding(GatewayError):  # noqa: N818
+    """Another process bound the same remote record meanwhile (e.g. the outbox
+    worker recording a payment it just created); re-applying the page resolves it."""
+
+
 class AuditChainBroken(GatewayError):  # noqa: N818
     """The audit log's hash chain does not verify."""
 

@@ -21,20 +21,38 @@ SECRET_KEYS = frozenset(
     {"consumer_secret", "token_secret", "password", "client_secret"}
 )
 _ENV_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
-KNOWN_KINDS = frozenset({"netsuite"})
+CSV_STREAMS = ("customers", "invoices", "payments")
 ROLES = frozenset({"erp", "crm"})
-NETSUITE_KEYS = frozenset(
-    {
-        "account",
-        "consumer_key",
-        "consumer_secret",
-        "token_id",
-        "token_secret",
-        "base_url",
-    }
-)
+# Per connection kind: (required settings, optional settings) besides COMMON_KEYS.
+KIND_KEYS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
+    "netsuite": (
+        frozenset(
+            {"account", "consumer_key", "consumer_secret", "token_id", "token_secret"}
+        ),
+        frozenset({"base_url"}),
+    ),
+    "csv": (
+        frozenset({"path"}),
+        frozenset(
+            {"delimiter", "encoding", "modified_column", "modified_format"}
+            | {f"{s}_{o}" for s in CSV_STREAMS for o in ("file", "key", "require")}
+            | {"payments_invoice_column", "payments_amount_column"}
+        ),
+    ),
+}
+KNOWN_KINDS = frozenset(KIND_KEYS)
+# File exports have no standard columns, so no default mapping can be shipped.
+KINDS_WITHOUT_DEFAULT_MAPPING = frozenset({"csv"})
 COMMON_KEYS = frozenset(
-    {"kind", "role", "page_size", "overlap_seconds", "mapping", "retry_attempts"}
+    {
+        "kind",
+        "role",
+        "page_size",
+        "overlap_seconds",
+        "mapping",
+        "retry_attempts",
+        "schedule",
+    }
 )
 
 
@@ -73,6 +91,8 @@ class ConnectionSettings:
     overlap_seconds: int = 120
     mapping: str | None = None
     retry_attempts: int = 5
+    # `arbridge worker` syncs on it: seconds between runs, or a 5-field cron line.
+    schedule: str | None = None
 
     def adapter_settings(self) -> dict[str, str]:
         """The system's own settings with secrets revealed, for the adapter only."""
@@ -90,6 +110,7 @@ class Settings:
     connections: Mapping[str, ConnectionSettings] = field(default_factory=dict)
     ownership_path: Path | None = None
     testing: bool = False
+    base_currency: str = "USD"  # KPIs are reported in it (FX from the mirror)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -104,6 +125,7 @@ class Settings:
             secret_key=Secret(env.get("ARBRIDGE_SECRET_KEY", "dev-only-not-secret")),
             connections=connections,
             ownership_path=Path(ownership) if ownership else None,
+            base_currency=base_currency(env),
         )
 
     def connection(self, name: str) -> ConnectionSettings:
@@ -154,7 +176,10 @@ def parse_connection(
     if role not in ROLES:
         msg = f"{where}.role: {role!r} is not one of {sorted(ROLES)}"
         raise ConfigError(msg)
-    options = _system_options(where, body, env)
+    options = _system_options(where, kind, body, env)
+    if kind in KINDS_WITHOUT_DEFAULT_MAPPING and not body.get("mapping"):
+        msg = f"{where}.mapping: a {kind} connection needs a mapping file (no default)"
+        raise ConfigError(msg)
     return ConnectionSettings(
         name=name,
         kind=kind,
@@ -164,22 +189,41 @@ def parse_connection(
         overlap_seconds=_int_option(where, body, "overlap_seconds", 120, 0, 86400),
         mapping=str(body["mapping"]) if body.get("mapping") else None,
         retry_attempts=_int_option(where, body, "retry_attempts", 5, 1, 20),
+        schedule=_schedule(where, body.get("schedule")),
     )
 
 
+def _schedule(where: str, value: object) -> str | None:
+    """Interval seconds (a whole number >= 10) or a cron line; checked in full by
+    the worker's scheduler, which alone knows cron syntax."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 10:
+            msg = f"{where}.schedule: an interval must be at least 10 seconds"
+            raise ConfigError(msg)
+        return str(value)
+    if isinstance(value, str) and len(value.split()) == 5:
+        return value
+    msg = f"{where}.schedule: expected seconds (e.g. 300) or a cron line (e.g. '*/15 * * * *')"
+    raise ConfigError(msg)
+
+
 def _system_options(
-    where: str, body: Mapping[str, object], env: Mapping[str, str]
+    where: str, kind: str, body: Mapping[str, object], env: Mapping[str, str]
 ) -> dict[str, str | Secret]:
+    required, optional = KIND_KEYS[kind]
+    allowed = required | optional
     options: dict[str, str | Secret] = {}
     for key, raw in body.items():
         if key in COMMON_KEYS:
             continue
-        if key not in NETSUITE_KEYS:
-            msg = f"{where}.{key}: unknown setting (expected {sorted(NETSUITE_KEYS)})"
+        if key not in allowed:
+            msg = f"{where}.{key}: unknown setting (expected {sorted(allowed)})"
             raise ConfigError(msg)
         value = _resolve_env(where, key, raw, env)
         options[key] = Secret(value) if key in SECRET_KEYS else value
-    missing = sorted(NETSUITE_KEYS - {"base_url"} - options.keys())
+    missing = sorted(required - options.keys())
     if missing:
         msg = f"{where}: missing setting(s) {', '.join(missing)}"
         raise ConfigError(msg)
@@ -212,3 +256,12 @@ def _int_option(
         msg = f"{where}.{key}: expected a whole number from {low} to {high}"
         raise ConfigError(msg)
     return value
+
+
+def base_currency(env: Mapping[str, str]) -> str:
+    """``ARBRIDGE_BASE_CURRENCY`` (default USD), a three-letter ISO code."""
+    code = env.get("ARBRIDGE_BASE_CURRENCY", "USD").strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        msg = f"ARBRIDGE_BASE_CURRENCY: {code!r} is not a three-letter currency code"
+        raise ConfigError(msg)
+    return code

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import cast
+from typing import NoReturn, cast
 
 from mappings.errors import (
     OutboundMappingError,
@@ -61,6 +61,17 @@ def _external_id(stream: str, key: str, value: object) -> str:
     raise RecordMappingError(stream, None, key, value, "no external id", key)
 
 
+# An adapter marks a record it could not read with this field (its value says why);
+# the same name as adapters.base.INVALID_FIELD (mappings does not import adapters).
+INVALID_FIELD = "_invalid"
+
+
+def _refuse_invalid(stream: str, ext: object, raw: RawRecord) -> NoReturn:
+    who = ext if type(ext) is str and ext else None
+    reason = f"unreadable record: {raw[INVALID_FIELD]}"
+    raise RecordMappingError(stream, who, "*", None, reason, None)
+
+
 # What to do when a raw field is missing or empty.
 _FILL, _SKIP, _REQUIRED = 0, 1, 2
 
@@ -88,6 +99,8 @@ def _compile_inbound(spec: StreamSpec) -> Callable[[RawRecord], CanonicalRecord]
     def apply(raw: RawRecord) -> CanonicalRecord:
         get = raw.get
         ext = get(key)
+        if INVALID_FIELD in raw:
+            _refuse_invalid(stream, ext, raw)
         if type(ext) is not str or not ext:
             ext = _external_id(stream, key, ext)
         out: dict[str, FieldValue] = dict(consts) if consts else {}

@@ -134,6 +134,7 @@ FIELDS: Final[dict[str, dict[str, str]]] = {
         "dunning_level": "int",
         "promise_date": "date",
         "in_dispute": "bool",
+        "channel": "str",  # how the invoice was sent: paper or electronic
     },
     "payment": {
         "number": "str",

@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 # Importing the resource modules attaches their routes to the blueprint.
-from gateway.api import audit, customers, invoices, openapi, sync
+from gateway.api import (
+    audit,
+    collecting,
+    customers,
+    invoice_edits,
+    invoices,
+    kpis,
+    openapi,
+    payments,
+    predictions,
+    sync,
+    sync_monitor,
+)
 from gateway.api.blueprint import bp
 from gateway.api.errors import ApiError, api_error_response, error_response
 
@@ -12,9 +24,15 @@ __all__ = [
     "api_error_response",
     "audit",
     "bp",
+    "collecting",
     "customers",
     "error_response",
+    "invoice_edits",
     "invoices",
+    "kpis",
     "openapi",
+    "payments",
+    "predictions",
     "sync",
+    "sync_monitor",
 ]

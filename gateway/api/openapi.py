@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.api import (
+    openapi_collections,
+    openapi_kpis,
+    openapi_predictions,
+    openapi_writes,
+)
 from gateway.api import openapi_schemas as schemas
 from gateway.api.blueprint import bp
 from gateway.queries.invoices import STATUSES
@@ -136,6 +142,9 @@ def _paths() -> dict[str, Any]:
         "/audit": _operation(
             "Audit entries, newest first", schemas.ref("AuditPage"), AUDIT_FILTERS
         ),
+        **openapi_collections.paths(),
+        **openapi_kpis.paths(),
+        **openapi_predictions.paths(),
     }
 
 
@@ -150,7 +159,7 @@ def document() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}, {"session": []}],
-        "paths": _paths(),
+        "paths": openapi_writes.merge(_paths()),
         "components": {
             "schemas": schemas.components(),
             "securitySchemes": {

@@ -15,6 +15,7 @@ class Action(StrEnum):
     CONFLICT = "conflict"  # both sides changed; queued for an admin
     PUSH = "push"  # we wrote a field to a remote system
     EDIT = "edit"  # a person or the gateway changed a gateway-owned field
+    RESOLVE = "resolve"  # an admin settled a conflict or a flagged drift
 
 
 def tag(source: str, subject: str, action: Action) -> str:

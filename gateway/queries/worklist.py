@@ -57,6 +57,11 @@ class WorklistRow:
     oldest_days_past_due: int
     open_count: int
     items: tuple[OpenItem, ...]
+    # Set when the worklist is ordered by strategy priority (gateway.queries.priorities).
+    priority: int | None = None
+    reasons: tuple[str, ...] = ()
+    risk_score: int | None = None
+    collector: str | None = None
 
 
 # The customer's currency decides when an invoice carries none (it should not happen
@@ -69,7 +74,9 @@ _SIGNED_OPEN = case(
 )
 
 
-def _aggregate(flt: WorklistFilter, today: date) -> Select[*tuple[Any, ...]]:
+def _aggregate(
+    flt: WorklistFilter, today: date, customer_ids: list[int] | None = None
+) -> Select[*tuple[Any, ...]]:
     overdue = func.sum(case((Invoice.due_date < today, Invoice.open_amount), else_=0))
     oldest = func.min(case((Invoice.due_date < today, Invoice.due_date)))
     query: Select[*tuple[Any, ...]] = (
@@ -94,6 +101,8 @@ def _aggregate(flt: WorklistFilter, today: date) -> Select[*tuple[Any, ...]]:
         # get an exact ranking within one currency.
         .order_by(overdue.desc(), func.sum(_SIGNED_OPEN).desc(), Customer.id)
     )
+    if customer_ids is not None:
+        query = query.where(Customer.id.in_(customer_ids))
     if flt.q:
         query = query.where(
             Customer.name.icontains(flt.q, autoescape=True)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from adapters.base import Cursor
 from adapters.errors import AdapterError
-from gateway.errors import GatewayError, LeaseHeld
+from gateway.errors import GatewayError, LeaseHeld, StaleBinding
 from gateway.services.apply import PageApplier, PageCounts, StreamContext
 from gateway.services.cursors import later, with_overlap
 from gateway.services.page_map import MappedPage, map_page
@@ -42,6 +42,11 @@ class Progress:
     pages: int
     records: int
     rate: float
+
+    @classmethod
+    def of(cls, stream: str, pages: int, records: int, started: float) -> Progress:
+        elapsed = max(time.monotonic() - started, 1e-6)
+        return cls(stream, pages, records, records / elapsed)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -210,6 +215,29 @@ def _apply_page(
 ) -> Cursor | None:
     """Apply one page and move the cursor, in one transaction."""
     new_cursor = later(stored, page.next_cursor)
+    args = (services, ctx, spec, page, mapped, new_cursor, summary, started)
+    try:
+        counts = _apply_once(*args)
+    except StaleBinding:
+        # Another process bound one of the page's records while we applied it: the
+        # transaction rolled back whole, and a second pass sees the binding.
+        ctx.id_cache.clear()
+        counts = _apply_once(*args)
+    summary.pages += 1
+    summary.counts.add(counts)
+    return new_cursor
+
+
+def _apply_once(
+    services: Services,
+    ctx: StreamContext,
+    spec: StreamSpec,
+    page: Page,
+    mapped: MappedPage | None,
+    new_cursor: Cursor | None,
+    summary: SyncSummary,
+    started: float,
+) -> PageCounts:
     with services.uow() as uow:
         # Renewing the lease in the page's transaction: if another process took it
         # over (we stalled past its expiry), this page is not applied.
@@ -226,22 +254,16 @@ def _apply_page(
             ctx.run_id,
             ctx.now,
         )
-        summary.pages += 1
-        summary.counts.add(counts)
-        repo.record_page(
-            summary.run_id,
-            spec.name,
-            counts,
-            _progress(spec.name, summary, started).as_dict(),
-        )
+        totals = PageCounts(**vars(summary.counts))
+        totals.add(counts)
+        progress = Progress.of(spec.name, summary.pages + 1, totals.read, started)
+        repo.record_page(summary.run_id, spec.name, counts, progress.as_dict())
         uow.commit()
-    return new_cursor
+    return counts
 
 
 def _progress(stream: str, summary: SyncSummary, started: float) -> Progress:
-    elapsed = max(time.monotonic() - started, 1e-6)
-    records = summary.counts.read
-    return Progress(stream, summary.pages, records, records / elapsed)
+    return Progress.of(stream, summary.pages, summary.counts.read, started)
 
 
 def _finish(services: Services, summary: SyncSummary, started: float) -> None:

@@ -18,6 +18,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Date, Table, insert
+from sqlalchemy.exc import IntegrityError
 
 from gateway.store.types import MoneyAmount, UTCDateTime, money_to_int
 
@@ -128,13 +129,19 @@ class _Plan:
         # PostgreSQL: COPY is several times faster than a pipelined executemany,
         # and runs inside the session's transaction on the same connection.
         columns = ", ".join(f'"{name}"' for name in self.order)
+        statement = f'COPY "{self.table}" ({columns}) FROM STDIN'
         driver = connection.connection.driver_connection
-        with (
-            driver.cursor() as cursor,  # type: ignore[union-attr]
-            cursor.copy(f'COPY "{self.table}" ({columns}) FROM STDIN') as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
+        dbapi = connection.dialect.loaded_dbapi
+        try:
+            with (
+                driver.cursor() as cursor,  # type: ignore[union-attr]
+                cursor.copy(statement) as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+        except dbapi.IntegrityError as exc:
+            # COPY runs below SQLAlchemy: give callers the error type they expect.
+            raise IntegrityError(statement, None, exc) from exc
 
 
 def bulk_insert(

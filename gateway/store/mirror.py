@@ -26,7 +26,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import IntegrityError
 
+from gateway.errors import StaleBinding
 from gateway.store.bulk import bulk_insert
 from gateway.store.models import (
     Customer,
@@ -196,7 +198,18 @@ class MirrorRepository:
             self.session.execute(statement, params)
 
     def insert_refs(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        bulk_insert(self.session, _REFS, rows)
+        """Bind new mirror rows to their remote records.
+
+        Raises:
+            StaleBinding: another process bound one of these remote records after
+                this page looked (the caller re-applies the page).
+        """
+        try:
+            bulk_insert(self.session, _REFS, rows)
+        except IntegrityError as exc:
+            raise StaleBinding(
+                f"a remote record was bound meanwhile: {exc.orig}"
+            ) from exc
 
     def update_shadows(self, rows: Sequence[Mapping[str, Any]]) -> None:
         """Rows of ``b_id``, ``b_shadow``, ``b_remote_modified``, ``b_updated_at``."""

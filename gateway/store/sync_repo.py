@@ -121,14 +121,19 @@ class SyncRepository:
         The payload is computed at send time from the mirror's then-current values,
         so ten quick changes become one write of the latest values.
         """
+        # Locked: a worker's claim (SKIP LOCKED) then passes this row by, and a row
+        # a worker claimed meanwhile no longer matches, so a change is never folded
+        # into a write that has already read its values.
         pending = self.session.scalars(
-            select(OutboxItem).where(
+            select(OutboxItem)
+            .where(
                 OutboxItem.connection == connection,
                 OutboxItem.object_type == object_type,
                 OutboxItem.local_id == local_id,
                 OutboxItem.operation == "update",
                 OutboxItem.status == "pending",
             )
+            .with_for_update()
         ).first()
         if pending is not None:
             pending.fields = json.dumps(

@@ -2,9 +2,16 @@
 
 from gateway.store.models.activity import Activity, Contact, Dispute, Promise
 from gateway.store.models.audit import AuditEntry
+from gateway.store.models.collections import (
+    CustomerPriority,
+    CustomerScore,
+    PromiseInvoice,
+)
 from gateway.store.models.customer import Customer
+from gateway.store.models.fx import FxRate
 from gateway.store.models.invoice import Invoice
 from gateway.store.models.payment import Payment, PaymentAllocation
+from gateway.store.models.prediction import PredictionModel
 from gateway.store.models.sync import (
     Conflict,
     ExternalRef,
@@ -23,14 +30,19 @@ __all__ = [
     "Conflict",
     "Contact",
     "Customer",
+    "CustomerPriority",
+    "CustomerScore",
     "Dispute",
     "ExternalRef",
+    "FxRate",
     "Invoice",
     "Lease",
     "OutboxItem",
     "Payment",
     "PaymentAllocation",
+    "PredictionModel",
     "Promise",
+    "PromiseInvoice",
     "StreamCursor",
     "SyncRejection",
     "SyncRun",

@@ -47,6 +47,11 @@ class Promise(Base):
     state: Mapped[str] = mapped_column(String(16), default="open")
     created_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
+    # Promise evaluation (rules.promises): days of grace after promised_date, the
+    # money that counted towards it and the day it was last judged.
+    tolerance_days: Mapped[int] = mapped_column(default=3, server_default="3")
+    paid_amount: Mapped[Decimal | None]
+    evaluated_on: Mapped[date | None]
 
 
 class Activity(Base):

@@ -31,5 +31,6 @@ class Invoice(Base):
     dunning_level: Mapped[int | None]
     promise_date: Mapped[date | None]
     in_dispute: Mapped[bool | None]
+    channel: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -25,6 +25,9 @@ class Payment(Base):
     payment_date: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(16), default="posted")
     memo: Mapped[str | None] = mapped_column(String(1000))
+    # Set for payments handed in through the API (unique: a retry finds the first).
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    reference: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

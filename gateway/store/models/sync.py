@@ -84,7 +84,11 @@ class SyncRejection(Base):
 
 class OutboxItem(Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+        # Claims check "no older open row for the same remote record" per row.
+        Index("ix_outbox_target", "connection", "object_type", "local_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)

@@ -19,6 +19,7 @@ def test_demo_syncs_the_sandbox_into_a_fresh_sqlite_file_and_prints_logins(
     assert first.exit_code == 0, first.output
     assert "collector / collector-demo-pw" in first.output
     assert "0 rejected" in first.output
+    assert "on the worklist" in first.output
     db = sqlite3.connect(tmp_path / "var" / "demo.db")
     try:
         customers = db.execute("SELECT count(*) FROM customers").fetchone()[0]

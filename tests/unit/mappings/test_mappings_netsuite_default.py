@@ -235,7 +235,13 @@ def test_every_default_stream_maps_every_canonical_field_netsuite_supplies(
     netsuite: CompiledMapping, stream: str, object_type: str
 ) -> None:
     assert netsuite.object_type(stream) == object_type
-    assert netsuite.inbound_fields(stream) == frozenset(FIELDS[object_type])
+    expected = frozenset(FIELDS[object_type]) - NOT_READ_FROM_NETSUITE
+    assert netsuite.inbound_fields(stream) == expected
+
+
+# The invoice's delivery channel (paper or electronic, a prediction feature) is not
+# read from NetSuite yet; file connections (docs/ibm-ar-mapping.yaml) supply it.
+NOT_READ_FROM_NETSUITE = frozenset({"channel"})
 
 
 def test_the_deletions_stream_is_left_to_the_gateway(netsuite: CompiledMapping) -> None:

@@ -1,0 +1,53 @@
+"""``PATCH /invoices/<id>``: set the gateway-owned collection fields of an invoice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.api import body, schemas
+from gateway.api.auth import require_roles, services
+from gateway.api.blueprint import bp
+from gateway.api.errors import ApiError
+from gateway.api.write_support import actor, refusals
+from gateway.queries.invoices import get_invoice
+from gateway.services.invoice_edits import COLLECTION_STATUSES, EDITABLE, edit_invoice
+from rules.canonical import FIELDS
+
+MAX_DUNNING_LEVEL = 9
+
+
+@bp.patch("/invoices/<int:invoice_id>")
+@require_roles("admin", "collector")
+def invoice_update(invoice_id: int) -> dict[str, Any]:
+    data = body.json_object()
+    # Canonical fields outside EDITABLE are let through to be refused by ownership
+    # (naming their owner); anything else is a typo or an unsupported field.
+    body.reject_unknown(data, [*EDITABLE, *FIELDS["invoice"]])
+    if not data:
+        raise ApiError(400, f"name at least one field to set: {', '.join(EDITABLE)}")
+    values = {name: _parse(name, value) for name, value in data.items()}
+    container = services()
+    with refusals():
+        edit_invoice(container, invoice_id, values, actor())
+    view = get_invoice(container, invoice_id)
+    if view is None:  # pragma: no cover - edit_invoice found it a moment ago
+        raise ApiError(404, f"invoice {invoice_id} not found")
+    return schemas.invoice(view, container.clock.now().date())
+
+
+def _parse(name: str, value: object) -> object:
+    if name == "dunning_level":
+        return body.integer(value, name, low=0, high=MAX_DUNNING_LEVEL)
+    if name == "in_dispute":
+        if not isinstance(value, bool):
+            raise body.bad(name, f"must be true or false, not {value!r}")
+        return value
+    if name == "promise_date":
+        return None if value is None else body.iso_date(value, name)
+    if name == "collection_status":
+        if value not in COLLECTION_STATUSES:
+            raise body.bad(
+                name, f"must be one of {', '.join(COLLECTION_STATUSES)}, not {value!r}"
+            )
+        return value
+    return value  # not editable here: the service refuses it with its owner

@@ -1,0 +1,113 @@
+"""The mirror's invoices as prediction facts: invoice facts plus when each was settled.
+
+An invoice counts as settled on the latest date of the posted payments allocated to
+it, once those allocations cover its amount. A paid invoice without such payments
+(settled by a credit memo, say, or paid before the mirror began) has no date to
+place it in time, so the model leaves it out rather than guess.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+
+from gateway.queries.paging import chunks, unique
+from gateway.queries.refs import Ref, refs_for
+from gateway.store.models import Invoice, Payment, PaymentAllocation
+from rules.prediction import InvoiceFacts
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import date
+    from decimal import Decimal
+
+    from sqlalchemy.orm import Session
+
+    from gateway.bootstrap import Services
+
+_GONE = ("void", "deleted")
+
+
+def _settlements(session: Session) -> dict[int, tuple[Decimal, date]]:
+    rows = session.execute(
+        select(
+            PaymentAllocation.invoice_id,
+            func.sum(PaymentAllocation.amount),
+            func.max(Payment.payment_date),
+        )
+        .join(Payment, Payment.id == PaymentAllocation.payment_id)
+        .where(
+            PaymentAllocation.invoice_id.is_not(None),
+            Payment.status == "posted",
+            Payment.payment_date.is_not(None),
+        )
+        .group_by(PaymentAllocation.invoice_id)
+    )
+    return {
+        invoice_id: (paid, when)
+        for invoice_id, paid, when in rows
+        if invoice_id is not None and when is not None
+    }
+
+
+def load_facts(session: Session) -> list[InvoiceFacts]:
+    """Every invoice that can be placed in time, with its settlement date if settled."""
+    settled = _settlements(session)
+    rows = session.execute(
+        select(
+            Invoice.id,
+            Invoice.customer_id,
+            Invoice.issue_date,
+            Invoice.due_date,
+            Invoice.amount,
+            Invoice.currency,
+            Invoice.channel,
+            Invoice.in_dispute,
+            Invoice.status,
+        ).where(
+            Invoice.kind == "invoice",
+            Invoice.status.not_in(_GONE),
+            Invoice.issue_date.is_not(None),
+            Invoice.amount.is_not(None),
+            Invoice.customer_id.is_not(None),
+        )
+    )
+    facts = []
+    for row in rows:
+        paid, when = settled.get(row.id, (None, None))
+        covered = paid is not None and paid >= row.amount
+        if row.status == "paid" and not covered:
+            continue  # paid, but we cannot say when
+        facts.append(
+            InvoiceFacts(
+                key=str(row.id),
+                customer=str(row.customer_id),
+                issue_date=row.issue_date,
+                due_date=row.due_date or row.issue_date,
+                amount=row.amount,
+                currency=row.currency or "XXX",
+                channel=row.channel,
+                disputed=bool(row.in_dispute),
+                settled_date=when if covered else None,
+            )
+        )
+    return facts
+
+
+def invoice_labels(
+    services: Services, invoice_ids: Sequence[int]
+) -> dict[int, tuple[str | None, int | None, tuple[Ref, ...]]]:
+    """Number, customer id and external refs of each invoice, for display."""
+    with services.read_uow() as uow:
+        refs = refs_for(uow.session, "invoice", invoice_ids)
+        found: dict[int, tuple[str | None, int | None, tuple[Ref, ...]]] = {}
+        for chunk in chunks(unique(invoice_ids)):
+            rows = uow.session.execute(
+                select(Invoice.id, Invoice.number, Invoice.customer_id).where(
+                    Invoice.id.in_(chunk)
+                )
+            )
+            for invoice_id, number, customer_id in rows:
+                found[invoice_id] = (number, customer_id, refs.get(invoice_id, ()))
+    return found

@@ -1,0 +1,197 @@
+"""Payment prediction use cases: train, evaluate, predict, on the mirror's own history.
+
+Protocol (payment-prediction.md section 4.1): a model trained at cutoff ``T`` learns
+from invoices issued and settled before ``T`` (features from what was known on each
+one's issue date) and is evaluated on invoices issued on or after ``T``. Predictions
+for open invoices at an as-of date use what was known at the start of that day.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from gateway.queries.prediction_facts import load_facts
+from gateway.services.prediction_model import (
+    ESTIMATORS,
+    FittedModel,
+    PredictionError,
+    evaluate,
+    fit,
+)
+from gateway.store import prediction_repo
+from gateway.store.prediction_repo import StoredModel
+from rules.prediction import (
+    FEATURE_SETS,
+    InvoiceFacts,
+    holdout_rows,
+    open_rows,
+    training_rows,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from gateway.bootstrap import Services
+
+DEFAULT_FEATURE_SET = "with_dispute"
+DEFAULT_ESTIMATOR = "boosting"
+
+__all__ = [
+    "DEFAULT_ESTIMATOR",
+    "DEFAULT_FEATURE_SET",
+    "ESTIMATORS",
+    "FEATURE_SETS",
+    "InvoicePrediction",
+    "PredictionError",
+    "PredictionSet",
+    "TrainingReport",
+    "evaluate_model",
+    "predict_open",
+    "predictions",
+    "train_model",
+    "train_on",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingReport:
+    """A model trained at a cutoff and how it did on the invoices after it."""
+
+    cutoff: date
+    feature_set: str
+    n_train: int
+    n_test: int
+    metrics: dict[str, Any]
+    version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InvoicePrediction:
+    invoice: InvoiceFacts
+    p_late: float
+    p_late_30: float
+    expected_days_to_pay: float
+    predicted_pay_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class PredictionSet:
+    as_of: date
+    model_version: str
+    items: list[InvoicePrediction] = field(default_factory=list)
+
+
+def train_on(
+    facts: Sequence[InvoiceFacts],
+    cutoff: date,
+    feature_set: str = DEFAULT_FEATURE_SET,
+    estimator: str = DEFAULT_ESTIMATOR,
+) -> tuple[FittedModel, TrainingReport]:
+    """Train at ``cutoff`` on ``facts`` and evaluate on those issued from it on.
+
+    Raises:
+        PredictionError: unknown feature set or estimator, or too little history.
+    """
+    for name, value, known in (
+        ("feature set", feature_set, FEATURE_SETS),
+        ("estimator", estimator, ESTIMATORS),
+    ):
+        if value not in known:
+            names = ", ".join(sorted(known))
+            raise PredictionError(f"unknown {name} {value!r} (known: {names})")
+    train = training_rows(facts, cutoff, feature_set)
+    model = fit(train, feature_set, estimator)
+    holdout = holdout_rows(facts, cutoff, feature_set)
+    metrics = evaluate(model, holdout, train) | {"estimator": estimator}
+    report = TrainingReport(
+        cutoff, feature_set, len(train.features), len(holdout.features), metrics
+    )
+    return model, report
+
+
+def predict_open(
+    model: FittedModel, facts: Sequence[InvoiceFacts], as_of: date
+) -> list[InvoicePrediction]:
+    """Predict every invoice open at the start of ``as_of``.
+
+    The predicted date is the issue date plus the expected days to pay, but never
+    before ``as_of``: an invoice still open cannot have been paid in the past.
+    """
+    rows = open_rows(facts, as_of, model.feature_set)
+    return [
+        InvoicePrediction(
+            inv,
+            p.p_late,
+            p.p_late_30,
+            p.days_to_pay,
+            max(inv.issue_date + timedelta(days=round(p.days_to_pay)), as_of),
+        )
+        for inv, p in zip(rows.invoices, model.predict(rows.features), strict=True)
+    ]
+
+
+def _facts(services: Services) -> list[InvoiceFacts]:
+    with services.read_uow() as uow:
+        return load_facts(uow.session)
+
+
+def evaluate_model(
+    services: Services,
+    cutoff: date,
+    feature_set: str = DEFAULT_FEATURE_SET,
+    estimator: str = DEFAULT_ESTIMATOR,
+) -> TrainingReport:
+    """Train at ``cutoff`` and evaluate after it, without storing the model."""
+    return train_on(_facts(services), cutoff, feature_set, estimator)[1]
+
+
+def train_model(
+    services: Services,
+    cutoff: date,
+    feature_set: str = DEFAULT_FEATURE_SET,
+    estimator: str = DEFAULT_ESTIMATOR,
+) -> TrainingReport:
+    """Train at ``cutoff``, evaluate after it and store the model with its figures."""
+    model, report = train_on(_facts(services), cutoff, feature_set, estimator)
+    trained_at = services.clock.now()
+    with services.uow() as uow:
+        number = prediction_repo.next_number(uow.session)
+        version = f"pm{number}-{cutoff:%Y%m%d}-{feature_set}-{estimator}"
+        prediction_repo.save(
+            uow.session,
+            StoredModel(
+                version,
+                trained_at,
+                cutoff,
+                feature_set,
+                report.n_train,
+                report.n_test,
+                json.dumps(report.metrics, sort_keys=True),
+                model.dumps(),
+            ),
+        )
+        uow.commit()
+    return TrainingReport(
+        cutoff, feature_set, report.n_train, report.n_test, report.metrics, version
+    )
+
+
+def predictions(
+    services: Services, as_of: date, version: str | None = None
+) -> PredictionSet:
+    """Predict the invoices open at ``as_of`` with a stored model (default: latest).
+
+    Raises:
+        PredictionError: no model is stored (or none with that version).
+    """
+    with services.read_uow() as uow:
+        stored = prediction_repo.find(uow.session, version)
+    if stored is None:
+        which = f"model {version!r}" if version else "prediction model"
+        raise PredictionError(f"no {which}: run `arbridge model train --cutoff DATE`")
+    model = FittedModel.loads(stored.model)
+    items = predict_open(model, _facts(services), as_of)
+    return PredictionSet(as_of, stored.version, items)

@@ -1,0 +1,192 @@
+"""Benchmark: scoring + strategies over 1,000,000 open invoices, and the worklist query.
+
+    python -m tests.bench.scoring                 # both parts, default sizes
+    python -m tests.bench.scoring --customers 10000 --invoices 100000   # smaller
+
+Part 1 (in memory, one core): fold the open invoices into exposures, score every
+customer and evaluate the strategies, as ``arbridge score`` does after reading the
+mirror. Reports seconds and peak RSS (target < 5 s).
+Part 2 (a SQLite file of that size): the prioritized worklist page, as an admin (all
+groups) and as a collector (own groups first), median of repeated runs (target
+< 100 ms). Not a timed test: run by hand or by ``make bench``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from gateway.bootstrap import build_services
+from gateway.clock import FixedClock
+from gateway.queries.priorities import prioritized_page
+from gateway.queries.worklist import WorklistFilter
+from gateway.services.scoring import evaluate, load_config, paused_gc
+from gateway.settings import Settings
+from gateway.store.migrate import upgrade
+from gateway.store.types import money_to_int
+from rules.exposure import CustomerFacts, OpenItem, summarize
+
+AS_OF = date(2026, 3, 31)
+NOW = datetime(2026, 3, 31, 6, 0, tzinfo=UTC)
+CURRENCIES = ("USD", "EUR", "GBP")
+
+
+def _items(customers: int, invoices: int, rng: random.Random) -> list[OpenItem]:
+    amounts = [Decimal(rng.randrange(1000, 5_000_000)).scaleb(-2) for _ in range(997)]
+    out = []
+    for i in range(invoices):
+        due = AS_OF + timedelta(days=rng.randrange(-200, 60))
+        out.append(
+            OpenItem(
+                i % customers + 1, i % 23 == 0, due, amounts[i % 997], i % 101 == 0
+            )
+        )
+    return out
+
+
+def _report(line: str) -> None:
+    print(line, flush=True)  # noqa: T201 - a benchmark reports on the terminal
+
+
+def _facts(
+    customers: int, items: list[OpenItem], rng: random.Random
+) -> list[CustomerFacts]:
+    exposures = summarize(items, AS_OF)
+    return [
+        CustomerFacts(
+            customer_id=cid,
+            exposure=exp,
+            attributes={"currency": CURRENCIES[cid % 3], "company": "C1"},
+            credit_limit=Decimal(rng.randrange(0, 200_000)),
+            broken_promises=int(cid % 7 == 0),
+            last_broken_on=AS_OF - timedelta(days=cid % 40),
+            p_late=Decimal(rng.randrange(0, 100)).scaleb(-2) if cid % 2 else None,
+            recent_days_late=Decimal(cid % 30),
+            prior_days_late=Decimal(cid % 20),
+        )
+        for cid, exp in exposures.items()
+    ]
+
+
+def part_memory(customers: int, invoices: int) -> list[Any]:
+    rng = random.Random(7)
+    items = _items(customers, invoices, rng)
+    config = load_config()
+    with paused_gc():  # as arbridge score does
+        started = time.perf_counter()
+        facts = _facts(customers, items, rng)
+        folded = time.perf_counter()
+        scores, assignments = evaluate(facts, config, AS_OF)
+        done = time.perf_counter()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    _report(
+        f"in memory: {invoices:,} open invoices / {customers:,} customers: "
+        f"fold {folded - started:.2f}s + score and strategies {done - folded:.2f}s "
+        f"= {done - started:.2f}s (target < 5 s); {len(assignments):,} on the worklist; "
+        f"peak RSS {rss:,.0f} MiB (includes the generated invoices)"
+    )
+    totals = {s.customer_id: s.total for s in scores}
+    return [(a, totals[a.customer_id]) for a in assignments]
+
+
+def _fill(conn: Any, customers: int, invoices: int, assigned: list[Any]) -> None:
+    now = NOW.replace(tzinfo=None)
+    conn.exec_driver_sql(
+        "INSERT INTO customers (id, number, name, currency, is_active, deleted, created_at, updated_at) VALUES (?,?,?,?,1,0,?,?)",
+        [(c, f"C{c}", f"Customer {c}", CURRENCIES[c % 3], now, now) for c in range(1, customers + 1)],
+    )  # fmt: skip
+    rng = random.Random(11)
+    rows = []
+    for i in range(1, invoices + 1):
+        due = AS_OF + timedelta(days=rng.randrange(-200, 60))
+        amount = money_to_int(Decimal(rng.randrange(1000, 5_000_000)).scaleb(-2))
+        rows.append((i, (i - 1) % customers + 1, f"INV{i}", "invoice", CURRENCIES[((i - 1) % customers + 1) % 3],
+                     amount, amount, due - timedelta(days=30), due, "open", now, now))  # fmt: skip
+        if len(rows) == 50_000:
+            _invoices(conn, rows)
+            rows = []
+    _invoices(conn, rows)
+    conn.exec_driver_sql(
+        'INSERT INTO customer_priorities (customer_id, as_of, score, reasons, "group", collector, risk_score, currency, computed_at) VALUES (?,?,?,?,?,?,?,?,?)',
+        [(a.customer_id, AS_OF, int(a.priority.score), '["bench"]', a.group, a.collector, risk, CURRENCIES[a.customer_id % 3], now)
+         for a, risk in assigned],
+    )  # fmt: skip
+
+
+def _invoices(conn: Any, rows: list[Any]) -> None:
+    if not rows:
+        return
+    conn.exec_driver_sql(
+        "INSERT INTO invoices (id, customer_id, number, kind, currency, amount, open_amount, issue_date, due_date, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
+
+
+def _time(fn: Any, runs: int = 15) -> float:
+    fn()  # warm the page cache
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples) * 1000
+
+
+def part_sqlite(customers: int, invoices: int, assigned: list[Any]) -> None:
+    path = Path(tempfile.mkdtemp()) / "bench.db"
+    services = build_services(
+        Settings(database_url=f"sqlite:///{path}"), clock=FixedClock(NOW)
+    )
+    upgrade(services.engine)
+    started = time.perf_counter()
+    with services.engine.begin() as conn:
+        _fill(conn, customers, invoices, assigned)
+    with services.engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    _report(
+        f"sqlite file: {path.stat().st_size / 2**20:,.0f} MiB built in {time.perf_counter() - started:.0f}s"
+    )
+    flt, usd = WorklistFilter(), WorklistFilter(currency="USD")
+
+    def page(f: WorklistFilter, mine: str | None, number: int = 1) -> Any:
+        return prioritized_page(
+            services, f, today=AS_OF, page=number, per_page=50, mine=mine
+        )
+
+    for label, call in [
+        ("admin, page 1", lambda: page(flt, None)),
+        ("admin, page 100", lambda: page(flt, None, 100)),
+        ("collector (own groups first), page 1", lambda: page(flt, "collector")),
+        ("admin, currency USD, page 1", lambda: page(usd, None)),
+    ]:
+        _report(
+            f"worklist query, {label}: {_time(call):.1f} ms median (target < 100 ms)"
+        )
+    services.dispose()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--invoices", type=int, default=1_000_000)
+    parser.add_argument("--skip-sqlite", action="store_true")
+    args = parser.parse_args(argv)
+    assigned = part_memory(args.customers, args.invoices)
+    if not args.skip_sqlite:
+        part_sqlite(args.customers, args.invoices, assigned)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
