@@ -6,16 +6,15 @@ maps them to statuses in one table (gateway.api.write_support).
 
 from __future__ import annotations
 
-from gateway.errors import GatewayError
+from gateway.errors import ValidationFailed
 
 
-class WriteRefused(GatewayError):  # noqa: N818 - reads as the condition it names
+class WriteRefused(ValidationFailed):
     """Base: nothing was changed; ``field`` names the input at fault."""
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message, field=field)
         self.message = message
-        self.field = field
 
 
 class NotFoundError(WriteRefused):
