@@ -229,7 +229,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('invoices', schema=None) as batch_op:
         batch_op.create_index('ix_invoices_customer_status', ['customer_id', 'status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_invoices_due_date'), ['due_date'], unique=False)
 
     op.create_table('payments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -338,7 +337,6 @@ def downgrade() -> None:
 
     op.drop_table('payments')
     with op.batch_alter_table('invoices', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_invoices_due_date'))
         batch_op.drop_index('ix_invoices_customer_status')
 
     op.drop_table('invoices')
