@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Table, select, text
 
@@ -23,9 +22,12 @@ _TABLE: Table = AuditEntry.__table__  # type: ignore[assignment]
 _PG_CHAIN_LOCK = 0x41524247
 
 
-@dataclass(frozen=True, slots=True)
-class AuditRecord:
-    """What happened to one field (``field='*'`` for a whole-record event)."""
+class AuditRecord(NamedTuple):
+    """What happened to one field (``field='*'`` for a whole-record event).
+
+    A NamedTuple rather than a frozen dataclass: the sync builds one per created
+    record, and this is three times cheaper to construct.
+    """
 
     tag: str
     object_type: str

@@ -30,19 +30,14 @@ def create_records(
     shadows = [page.shadow_text(r.external_id) for r in records]
     rows = [mirror_row(object_type, r, ref_ids, ctx.now, created=True) for r in records]
     ids = mirror.insert_rows(object_type, rows)
-    mirror.insert_refs(
+    mirror.bind(
+        ctx.connection,
+        object_type,
         [
-            {
-                "connection": ctx.connection,
-                "object_type": object_type,
-                "external_id": r.external_id,
-                "local_id": local_id,
-                "shadow": shadow,
-                "remote_modified": r.remote_modified,
-                "updated_at": ctx.now,
-            }
+            (r.external_id, local_id, shadow, r.remote_modified)
             for r, local_id, shadow in zip(records, ids, shadows, strict=True)
-        ]
+        ],
+        ctx.now,
     )
     if object_type == "payment":
         mirror.replace_allocations(

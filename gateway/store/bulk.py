@@ -32,6 +32,12 @@ def _money(value: Any) -> Any:
     return None if value is None else money_to_int(value)
 
 
+@lru_cache(maxsize=4096)
+def _sqlite_date(value: Any) -> Any:
+    # Cached: invoices share a few hundred issue and due dates.
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
 @lru_cache(maxsize=256)
 def _sqlite_datetime(value: Any) -> Any:
     # Cached: a page stamps its rows with a few times only (now, the remote's stamps).
@@ -49,10 +55,6 @@ def _pg_datetime(value: Any) -> Any:
         msg = f"naive datetime {value!r} for a UTC column"
         raise ValueError(msg)
     return value
-
-
-def _sqlite_date(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date | datetime) else value
 
 
 def _sqlite_bool(value: Any) -> Any:

@@ -29,7 +29,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 
 from gateway.errors import StaleBinding
-from gateway.store.bulk import bulk_insert
+from gateway.store.bulk import bulk_insert, bulk_insert_values
 from gateway.store.models import (
     Customer,
     ExternalRef,
@@ -49,6 +49,10 @@ TABLES: dict[str, Table] = {
 }
 _REFS: Table = ExternalRef.__table__  # type: ignore[assignment]
 _ALLOCATIONS: Table = PaymentAllocation.__table__  # type: ignore[assignment]
+_BIND_KEYS = (
+    "connection", "object_type", "external_id", "local_id", "shadow",
+    "remote_modified", "updated_at",
+)  # fmt: skip
 _LIST_JSON = json.JSONEncoder(separators=(",", ":")).encode
 
 
@@ -197,15 +201,26 @@ class MirrorRepository:
             )
             self.session.execute(statement, params)
 
-    def insert_refs(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Bind new mirror rows to their remote records.
+    def bind(
+        self,
+        connection: str,
+        object_type: str,
+        bindings: Sequence[tuple[str, int, str, datetime | None]],
+        now: datetime,
+    ) -> None:
+        """Bind new mirror rows to remote records: (external id, local id, shadow,
+        remote modification time) each.
 
         Raises:
             StaleBinding: another process bound one of these remote records after
                 this page looked (the caller re-applies the page).
         """
+        rows = [
+            (connection, object_type, ext, local_id, shadow, modified, now)
+            for ext, local_id, shadow, modified in bindings
+        ]
         try:
-            bulk_insert(self.session, _REFS, rows)
+            bulk_insert_values(self.session, _REFS, _BIND_KEYS, rows)
         except IntegrityError as exc:
             raise StaleBinding(
                 f"a remote record was bound meanwhile: {exc.orig}"

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from gateway.store.models import (
     Conflict,
@@ -38,11 +38,19 @@ class SyncRepository:
         run_id: int | None,
         at: datetime,
     ) -> None:
-        row = self.session.get(StreamCursor, (connection, stream))
-        if row is None:
-            row = StreamCursor(connection=connection, stream=stream, updated_at=at)
-            self.session.add(row)
-        row.cursor, row.last_run_id, row.updated_at = cursor, run_id, at
+        # Core statements, not the ORM: this runs once per page on the hot path.
+        values = {"cursor": cursor, "last_run_id": run_id, "updated_at": at}
+        updated = self.session.execute(
+            update(StreamCursor)
+            .where(StreamCursor.connection == connection, StreamCursor.stream == stream)
+            .values(values)
+        )
+        if not updated.rowcount:  # type: ignore[attr-defined]
+            self.session.execute(
+                insert(StreamCursor).values(
+                    connection=connection, stream=stream, **values
+                )
+            )
 
     def cursors(self, connection: str) -> dict[str, str | None]:
         rows = self.session.scalars(
@@ -61,17 +69,22 @@ class SyncRepository:
     def record_page(
         self, run_id: int, stream: str, counts: Any, progress: dict[str, Any]
     ) -> None:
-        run = self.session.get_one(SyncRun, run_id)
-        run.pages += 1
-        run.stream = stream
-        run.records_read += counts.read
-        run.records_created += counts.created
-        run.records_updated += counts.updated
-        run.records_unchanged += counts.unchanged
-        run.records_rejected += counts.rejected
-        run.records_deleted += counts.deleted
-        run.conflicts += counts.conflicts
-        run.progress = json.dumps(progress, separators=(",", ":"))
+        self.session.execute(
+            update(SyncRun)
+            .where(SyncRun.id == run_id)
+            .values(
+                pages=SyncRun.pages + 1,
+                stream=stream,
+                records_read=SyncRun.records_read + counts.read,
+                records_created=SyncRun.records_created + counts.created,
+                records_updated=SyncRun.records_updated + counts.updated,
+                records_unchanged=SyncRun.records_unchanged + counts.unchanged,
+                records_rejected=SyncRun.records_rejected + counts.rejected,
+                records_deleted=SyncRun.records_deleted + counts.deleted,
+                conflicts=SyncRun.conflicts + counts.conflicts,
+                progress=json.dumps(progress, separators=(",", ":")),
+            )
+        )
 
     def finish_run(
         self, run_id: int, status: str, at: datetime, error: str | None = None
