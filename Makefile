@@ -52,6 +52,7 @@ test-fault: install
 
 bench: install services
 	ARBRIDGE_TEST_PG_URL=$(PG_URL) $(BIN)/python -m tests.bench.sync_throughput
+	ARBRIDGE_TEST_PG_URL=$(PG_URL) $(BIN)/python -m tests.bench.outbox_throughput
 	$(BIN)/python -m tests.bench.scoring
 
 clean:
