@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from gateway.services.sync import Progress
 
 DEMO_DIR = Path("var")
+# Illustrative rates to USD (the demo's base currency), so the KPIs cover every
+# currency the sandbox uses; a real installation sets its own with `arbridge fx set`.
+DEMO_FX = (("EUR", "1.08"), ("GBP", "1.27"), ("CAD", "0.73"))
 DEMO_USERS = (
     ("admin", "admin", "admin-demo-pw"),
     ("collector", "collector", "collector-demo-pw"),
@@ -54,6 +57,7 @@ def _first_sync_and_scores(
     progress: Callable[[Progress], None] | None,
 ) -> None:
     """Mirror the sandbox, then score it so the worklist opens prioritized."""
+    from gateway.services.fx import set_rate
     from gateway.services.scoring import load_config, score_all
     from gateway.services.sync import sync_connection
 
@@ -65,6 +69,9 @@ def _first_sync_and_scores(
         f"initial sync: {c.created} records mirrored in {summary.seconds:.1f}s "
         f"({summary.pages} pages, {c.rejected} rejected)"
     )
+    if services.settings.base_currency == "USD":
+        for currency, rate in DEMO_FX:
+            set_rate(services, currency, rate)
     scored = score_all(services, load_config(None, None), services.clock.now().date())
     echo(
         f"scored {scored.scored} customers, {scored.prioritized} on the worklist "

@@ -4,9 +4,9 @@ lag; the open conflicts; the outbox counts by status."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, literal, select
 
@@ -75,22 +75,58 @@ def watermark_time(watermark: str | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def _runs(services: Services, ids: set[int]) -> dict[int, SyncRunView]:
+def _runs(
+    services: Services, ids: set[int]
+) -> tuple[dict[int, SyncRunView], dict[int, dict[str, dict[str, int]]]]:
+    """Runs by id, and each run's per-stream counts (kept in its progress record)."""
     if not ids:
-        return {}
-    query = select(*(getattr(SyncRun, n) for n in _RUN_COLUMNS)).where(
-        SyncRun.id.in_(sorted(ids))
-    )
+        return {}, {}
+    query = select(
+        *(getattr(SyncRun, n) for n in _RUN_COLUMNS), SyncRun.progress
+    ).where(SyncRun.id.in_(sorted(ids)))
+    runs, per_stream = {}, {}
     with services.read_uow() as uow:
-        return {row.id: SyncRunView(*row) for row in uow.session.execute(query)}
+        for *values, progress in uow.session.execute(query):
+            view = SyncRunView(*values)
+            runs[view.id] = view
+            per_stream[view.id] = (json.loads(progress) if progress else {}).get(
+                "streams", {}
+            )
+    return runs, per_stream
 
 
-def _stream(row: StreamCursor, run: SyncRunView | None, now: datetime) -> StreamStatus:
+_COUNT_FIELDS = {
+    "read": "records_read", "created": "records_created",
+    "updated": "records_updated", "unchanged": "records_unchanged",
+    "rejected": "records_rejected", "deleted": "records_deleted",
+    "conflicts": "conflicts",
+}  # fmt: skip
+
+
+def _stream_run(
+    run: SyncRunView | None, counts: dict[str, int] | None
+) -> SyncRunView | None:
+    """The run as this stream saw it: its own counts when the run recorded them."""
+    if run is None or not counts:
+        return run
+    changes: dict[str, Any] = {
+        _COUNT_FIELDS[k]: v for k, v in counts.items() if k in _COUNT_FIELDS
+    }
+    return replace(run, **changes)
+
+
+def _stream(
+    row: StreamCursor,
+    run: SyncRunView | None,
+    counts: dict[str, int] | None,
+    now: datetime,
+) -> StreamStatus:
     data = json.loads(row.cursor) if row.cursor else {}
     watermark, tiebreak = data.get("watermark"), data.get("tiebreak")
     moment = watermark_time(watermark)
     lag = None if moment is None else max(0, int((now - moment).total_seconds()))
-    return StreamStatus(row.stream, watermark, tiebreak, row.updated_at, lag, run)
+    shown = _stream_run(run, counts)
+    return StreamStatus(row.stream, watermark, tiebreak, row.updated_at, lag, shown)
 
 
 def connection_statuses(
@@ -114,14 +150,19 @@ def connection_statuses(
             )
         }
     wanted = {c.last_run_id for c in cursors if c.last_run_id} | set(latest.values())
-    runs = _runs(services, wanted)
+    runs, per_stream = _runs(services, wanted)
     names = sorted(set(latest) | {c.connection for c in cursors})
     return tuple(
         ConnectionStatus(
             name,
             runs.get(latest.get(name, 0)),
             tuple(
-                _stream(c, runs.get(c.last_run_id or 0), now)
+                _stream(
+                    c,
+                    runs.get(c.last_run_id or 0),
+                    per_stream.get(c.last_run_id or 0, {}).get(c.stream),
+                    now,
+                )
                 for c in cursors
                 if c.connection == name
             ),

@@ -64,8 +64,17 @@ class SyncSummary:
     status: str = "running"
     pages: int = 0
     counts: PageCounts = field(default_factory=PageCounts)
+    streams: dict[str, PageCounts] = field(default_factory=dict)
     seconds: float = 0.0
     error: str | None = None
+
+    def with_page(self, stream: str, counts: PageCounts) -> dict[str, dict[str, int]]:
+        """Per-stream counts as they stand once this page is applied."""
+        totals = {name: vars(c).copy() for name, c in self.streams.items()}
+        mine = PageCounts(**totals.get(stream, {}))
+        mine.add(counts)
+        totals[stream] = vars(mine)
+        return totals
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -225,6 +234,7 @@ def _apply_page(
         counts = _apply_once(*args)
     summary.pages += 1
     summary.counts.add(counts)
+    summary.streams.setdefault(spec.name, PageCounts()).add(counts)
     return new_cursor
 
 
@@ -257,7 +267,8 @@ def _apply_once(
         totals = PageCounts(**vars(summary.counts))
         totals.add(counts)
         progress = Progress.of(spec.name, summary.pages + 1, totals.read, started)
-        repo.record_page(summary.run_id, spec.name, counts, progress.as_dict())
+        shown = {**progress.as_dict(), "streams": summary.with_page(spec.name, counts)}
+        repo.record_page(summary.run_id, spec.name, counts, shown)
         uow.commit()
     return counts
 

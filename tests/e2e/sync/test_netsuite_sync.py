@@ -208,3 +208,17 @@ def test_erp_edit_of_a_gateway_owned_field_is_reverted_and_queued_for_write_back
     # the same drift seen again (the overlap re-read) does not queue a second write
     sync_connection(env.services, CONNECTION)
     assert _count(env.services, OutboxItem) == 1
+
+
+def test_the_sync_monitor_shows_each_streams_own_counts(env):
+    from datetime import UTC, datetime
+
+    from gateway.queries.sync_monitor import connection_statuses
+
+    summary = sync_connection(env.services, CONNECTION)
+    (status,) = connection_statuses(env.services, datetime.now(UTC))
+    by_stream = {s.stream: s.last_run for s in status.streams}
+    assert by_stream["customers"].records_created == _count(env.services, Customer)
+    assert by_stream["invoices"].records_created == _count(env.services, Invoice)
+    assert by_stream["payments"].records_created == _count(env.services, Payment)
+    assert sum(r.records_read for r in by_stream.values()) == summary.counts.read
