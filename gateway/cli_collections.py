@@ -45,9 +45,11 @@ def score(
 
     config = load_config(scoring, strategies)
     summary = score_all(_services(ctx), config, _as_of(ctx, as_of))
+    model = summary.model_version or "none: predicted lateness counts 0"
     click.echo(
         f"scored {summary.scored} customers as of {summary.as_of} ({summary.version}): "
-        f"{summary.prioritized} on the worklist, in {summary.seconds:.2f}s"
+        f"{summary.prioritized} on the worklist, in {summary.seconds:.2f}s "
+        f"(prediction model {model})"
     )
 
 

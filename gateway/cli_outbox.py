@@ -52,7 +52,7 @@ def worker(
     visibility_timeout: int,
     drain_every: float,
 ) -> None:
-    """Drain the outbox and run the connections' scheduled syncs until stopped."""
+    """Drain the outbox, run scheduled syncs and the daily collections jobs until stopped."""
     services = _services(ctx)
     name = worker_id or f"{socket.gethostname()}:{os.getpid()}"
     policy = DrainPolicy(

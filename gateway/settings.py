@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 
 import yaml
@@ -111,6 +112,8 @@ class Settings:
     ownership_path: Path | None = None
     testing: bool = False
     base_currency: str = "USD"  # KPIs are reported in it (FX from the mirror)
+    # When `arbridge worker` runs the daily collections jobs (UTC).
+    daily_at: time = time(2, 0)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -126,6 +129,7 @@ class Settings:
             connections=connections,
             ownership_path=Path(ownership) if ownership else None,
             base_currency=base_currency(env),
+            daily_at=daily_at(env),
         )
 
     def connection(self, name: str) -> ConnectionSettings:
@@ -265,3 +269,14 @@ def base_currency(env: Mapping[str, str]) -> str:
         msg = f"ARBRIDGE_BASE_CURRENCY: {code!r} is not a three-letter currency code"
         raise ConfigError(msg)
     return code
+
+
+def daily_at(env: Mapping[str, str]) -> time:
+    """``ARBRIDGE_DAILY_AT`` (default 02:00), a UTC time of day as HH:MM."""
+    raw = env.get("ARBRIDGE_DAILY_AT", "02:00").strip()
+    if re.fullmatch(r"\d{1,2}:\d{2}", raw):
+        hour, minute = (int(part) for part in raw.split(":"))
+        if hour < 24 and minute < 60:
+            return time(hour, minute)
+    msg = f"ARBRIDGE_DAILY_AT: {raw!r} is not a time of day as HH:MM (UTC)"
+    raise ConfigError(msg)

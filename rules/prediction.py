@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
 from rules.payment_history import CustomerHistory, HistoryAt, Settled
@@ -26,7 +27,6 @@ from rules.payment_history import CustomerHistory, HistoryAt, Settled
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from datetime import date
-    from decimal import Decimal
 
 #: The outcome fields of :class:`InvoiceFacts`: labels, never features.
 OUTCOME_FIELDS: Final = frozenset({"settled_date"})
@@ -246,3 +246,27 @@ def open_rows(invoices: Iterable[InvoiceFacts], as_of: date, feature_set: str) -
         for inv in chosen
     )
     return Rows(tuple(chosen), features)
+
+
+def customer_p_late(
+    predicted: Iterable[tuple[str, Decimal, float]],
+) -> dict[str, Decimal]:
+    """Each customer's amount-weighted mean probability of paying late.
+
+    ``predicted`` holds ``(customer, invoice amount, p_late)`` per open invoice.
+    Weighted by amount because the score is about cash at risk: a likely-late small
+    invoice should not outweigh a likely-on-time large one. A customer whose open
+    invoices sum to zero or less falls back to the plain mean.
+    """
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    for customer, amount, p in predicted:
+        acc = sums[customer]
+        weight = float(amount)
+        acc[0] += weight * p
+        acc[1] += weight
+        acc[2] += p
+        acc[3] += 1
+    return {
+        customer: Decimal(str(round(wp / w if w > 0 else p / n, 4)))
+        for customer, (wp, w, p, n) in sums.items()
+    }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from gateway.queries.prediction_facts import load_facts
@@ -26,6 +27,7 @@ from gateway.store.prediction_repo import StoredModel
 from rules.prediction import (
     FEATURE_SETS,
     InvoiceFacts,
+    customer_p_late,
     holdout_rows,
     open_rows,
     training_rows,
@@ -44,13 +46,16 @@ __all__ = [
     "DEFAULT_FEATURE_SET",
     "ESTIMATORS",
     "FEATURE_SETS",
+    "CustomerLateness",
     "InvoicePrediction",
     "PredictionError",
     "PredictionSet",
     "TrainingReport",
     "evaluate_model",
+    "latest_customer_p_late",
     "predict_open",
     "predictions",
+    "retrain_latest",
     "train_model",
     "train_on",
 ]
@@ -75,6 +80,14 @@ class InvoicePrediction:
     p_late_30: float
     expected_days_to_pay: float
     predicted_pay_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerLateness:
+    """Per customer id, the amount-weighted mean p_late of their open invoices."""
+
+    model_version: str
+    p_late: dict[int, Decimal]
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,11 +200,45 @@ def predictions(
     Raises:
         PredictionError: no model is stored (or none with that version).
     """
+    found = _stored_model(services, version)
+    if found is None:
+        which = f"model {version!r}" if version else "prediction model"
+        raise PredictionError(f"no {which}: run `arbridge model train --cutoff DATE`")
+    model, model_version = found
+    items = predict_open(model, _facts(services), as_of)
+    return PredictionSet(as_of, model_version, items)
+
+
+def _stored_model(
+    services: Services, version: str | None = None
+) -> tuple[FittedModel, str] | None:
     with services.read_uow() as uow:
         stored = prediction_repo.find(uow.session, version)
     if stored is None:
-        which = f"model {version!r}" if version else "prediction model"
-        raise PredictionError(f"no {which}: run `arbridge model train --cutoff DATE`")
-    model = FittedModel.loads(stored.model)
+        return None
+    return FittedModel.loads(stored.model), stored.version
+
+
+def latest_customer_p_late(services: Services, as_of: date) -> CustomerLateness | None:
+    """Predict the invoices open at ``as_of`` with the latest model and fold them per
+    customer for scoring; None when no model is stored yet."""
+    found = _stored_model(services)
+    if found is None:
+        return None
+    model, version = found
     items = predict_open(model, _facts(services), as_of)
-    return PredictionSet(as_of, stored.version, items)
+    by_customer = customer_p_late(
+        (item.invoice.customer, item.invoice.amount, item.p_late) for item in items
+    )
+    # load_facts keys customers by their mirror id, as text.
+    return CustomerLateness(version, {int(c): p for c, p in by_customer.items()})
+
+
+def retrain_latest(services: Services, cutoff: date) -> TrainingReport | None:
+    """Train a new version at ``cutoff`` with the latest model's feature set and
+    estimator (what the user chose stays chosen); None when no model is stored."""
+    found = _stored_model(services)
+    if found is None:
+        return None
+    model = found[0]
+    return train_model(services, cutoff, model.feature_set, model.estimator)

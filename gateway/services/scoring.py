@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from gateway.errors import ConfigError
 from gateway.queries.collections_facts import customer_facts
+from gateway.services.prediction import latest_customer_p_late
 from gateway.store import collections_repo as repo
 from rules.collections_loaders import load_scoring_yaml, load_strategies_yaml
 from rules.loaders import RuleFileError
@@ -46,6 +47,7 @@ class ScoringSummary:
     prioritized: int
     seconds: float
     version: str
+    model_version: str | None = None  # the prediction model behind p_late, if any
 
 
 def _text(path: Path | None, name: str) -> tuple[str, str]:
@@ -125,16 +127,28 @@ def _priority_row(
     }  # fmt: skip
 
 
+def _lateness(
+    services: Services, as_of: date, given: Mapping[int, Decimal] | None
+) -> tuple[Mapping[int, Decimal] | None, str | None]:
+    """The p_late given, else the latest model's (with its version), else none."""
+    if given is not None:
+        return given, None
+    found = latest_customer_p_late(services, as_of)
+    return (None, None) if found is None else (found.p_late, found.model_version)
+
+
 def score_all(
     services: Services, config: ScoringConfig, as_of: date,
     p_late: Mapping[int, Decimal] | None = None,
 ) -> ScoringSummary:  # fmt: skip
     """Compute and store every customer's score and the worklist priorities.
 
-    ``p_late`` (customer id -> probability of paying late) comes from the payment
-    prediction when it has run; customers without one score 0 on that component.
+    ``p_late`` (customer id -> probability of paying late) defaults to the latest
+    stored prediction model's forecast for the invoices open at ``as_of``; without a
+    model (or for customers it has nothing open for) that component scores 0.
     """
     started = time.perf_counter()
+    p_late, model_version = _lateness(services, as_of, p_late)
     now = services.clock.now()
     version = f"{config.scoring.version}+{config.strategies.version}"
     with services.uow() as uow:
@@ -157,4 +171,6 @@ def score_all(
         )
         uow.commit()
     seconds = time.perf_counter() - started
-    return ScoringSummary(as_of, len(scores), len(assignments), seconds, version)
+    return ScoringSummary(
+        as_of, len(scores), len(assignments), seconds, version, model_version
+    )

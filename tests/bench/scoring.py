@@ -6,6 +6,9 @@
 Part 1 (in memory, one core): fold the open invoices into exposures, score every
 customer and evaluate the strategies, as ``arbridge score`` does after reading the
 mirror. Reports seconds and peak RSS (target < 5 s).
+Prediction (in memory, one core): predict p_late for every open invoice with a small
+model trained on the seeded synthetic history (one settled invoice per customer gives
+the features a history), then fold it per customer, as ``arbridge score`` does.
 Part 2 (a SQLite file of that size): the prioritized worklist page, as an admin (all
 groups) and as a collector (own groups first), median of repeated runs (target
 < 100 ms). Not a timed test: run by hand or by ``make bench``.
@@ -31,11 +34,14 @@ from gateway.bootstrap import build_services
 from gateway.clock import FixedClock
 from gateway.queries.priorities import prioritized_page
 from gateway.queries.worklist import WorklistFilter
+from gateway.services.prediction import predict_open, train_on
 from gateway.services.scoring import evaluate, load_config, paused_gc
 from gateway.settings import Settings
 from gateway.store.migrate import upgrade
 from gateway.store.types import money_to_int
 from rules.exposure import CustomerFacts, OpenItem, summarize
+from rules.prediction import InvoiceFacts, customer_p_late
+from tests.prediction_facts_support import synthetic_facts
 
 AS_OF = date(2026, 3, 31)
 NOW = datetime(2026, 3, 31, 6, 0, tzinfo=UTC)
@@ -98,6 +104,42 @@ def part_memory(customers: int, invoices: int) -> list[Any]:
     )
     totals = {s.customer_id: s.total for s in scores}
     return [(a, totals[a.customer_id]) for a in assignments]
+
+
+def _invoice_facts(customers: int, items: list[OpenItem]) -> list[InvoiceFacts]:
+    """The open invoices (credit memos are not predicted) and one settled invoice
+    per customer, issued 120 days before the as-of date."""
+    settled = [
+        InvoiceFacts(f"S{c}", str(c), AS_OF - timedelta(days=120),
+                     AS_OF - timedelta(days=90), Decimal(1000), "USD",
+                     settled_date=AS_OF - timedelta(days=90 - c % 20))
+        for c in range(1, customers + 1)
+    ]  # fmt: skip
+    open_ = [
+        InvoiceFacts(str(i), str(item.customer_id), item.due_date - timedelta(days=30),
+                     item.due_date, item.open_amount, "USD", disputed=item.in_dispute)
+        for i, item in enumerate(items)
+        if not item.is_credit and item.due_date - timedelta(days=30) < AS_OF
+    ]  # fmt: skip
+    return settled + open_
+
+
+def part_prediction(customers: int, invoices: int) -> None:
+    model, _ = train_on(synthetic_facts(), date(2023, 10, 1))
+    facts = _invoice_facts(customers, _items(customers, invoices, random.Random(7)))
+    with paused_gc():
+        started = time.perf_counter()
+        predicted = predict_open(model, facts, AS_OF)
+        per_customer = customer_p_late(
+            (p.invoice.customer, p.invoice.amount, p.p_late) for p in predicted
+        )
+        done = time.perf_counter()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    _report(
+        f"prediction: {len(predicted):,} open invoices / {len(per_customer):,} "
+        f"customers: features, predict and fold {done - started:.2f}s; "
+        f"peak RSS {rss:,.0f} MiB"
+    )
 
 
 def _fill(conn: Any, customers: int, invoices: int, assigned: list[Any]) -> None:
@@ -183,6 +225,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args(argv)
     assigned = part_memory(args.customers, args.invoices)
+    part_prediction(args.customers, args.invoices)
     if not args.skip_sqlite:
         part_sqlite(args.customers, args.invoices, assigned)
     sys.stdout.flush()

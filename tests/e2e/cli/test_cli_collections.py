@@ -22,6 +22,7 @@ def test_score_stores_scores_and_priorities_as_of_a_day(run):
         result.output,
     )
     assert found, result.output
+    assert "(prediction model none: predicted lateness counts 0)" in result.output
     engine = create_engine(f"sqlite:///{run.db}")
     with engine.connect() as conn:
         scores = conn.execute(text("SELECT count(*) FROM customer_scores")).scalar_one()

@@ -50,7 +50,9 @@ def services(sqlite_url, clock):
 def test_each_scheduled_connection_gets_a_job_beside_the_outbox_drain(services):
     scheduler = build_scheduler(services, "w1", DrainPolicy(), threading.Event())
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"outbox", "sync:every5m", "sync:cron"}
+    assert set(jobs) == {
+        "outbox", "sync:every5m", "sync:cron", "daily-collections", "weekly-retrain"
+    }  # fmt: skip
     assert jobs["sync:every5m"].trigger.interval == timedelta(seconds=300)
     assert "*/15" in str(jobs["sync:cron"].trigger)
 

@@ -153,3 +153,19 @@ def test_shuffling_outcomes_after_the_cutoff_changes_no_feature_or_label(
     assert open_rows(shuffled, CUTOFF, feature_set) == open_rows(
         facts, CUTOFF, feature_set
     )
+
+
+def test_customer_p_late_is_the_amount_weighted_mean_per_customer() -> None:
+    from rules.prediction import customer_p_late
+
+    folded = customer_p_late(
+        [
+            ("C1", Decimal("300"), 0.9),
+            ("C1", Decimal("100"), 0.1),
+            ("C2", Decimal("50"), 0.4),
+            ("C3", Decimal("0"), 0.2),  # nothing to weigh by: the plain mean
+            ("C3", Decimal("0"), 0.6),
+        ]
+    )
+
+    assert folded == {"C1": Decimal("0.7"), "C2": Decimal("0.4"), "C3": Decimal("0.4")}
