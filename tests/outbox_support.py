@@ -179,3 +179,38 @@ def _external_id(session, connection: str, invoice_id: int) -> str:
         )
     )
     return ext or str(invoice_id)
+
+
+def offline_netsuite(name: str, **overrides: object):
+    """Settings of a NetSuite connection whose adapter a test replaces (never dialled)."""
+    from gateway.settings import parse_connection
+
+    body = {
+        "kind": "netsuite",
+        "account": "X",
+        "consumer_key": "k",
+        "consumer_secret": "s",
+        "token_id": "t",
+        "token_secret": "s",
+        **overrides,
+    }
+    return parse_connection(name, body, {}, source="test")
+
+
+def sink_world(database_url: str, clock, name: str):
+    """Services with a scripted sink for ``name`` and one customer with one invoice.
+
+    Returns (services, sink, customer id, invoice id).
+    """
+    from tests.conftest import make_services
+
+    services = make_services(
+        database_url, clock, connections={name: offline_netsuite(name)}
+    )
+    sink = ScriptedSink()
+    services.set_adapter(name, sink)
+    with services.uow() as uow:
+        customer = add_customer(uow.session, name, "100", at=clock.now())
+        invoice = add_invoice(uow.session, name, "200", customer, at=clock.now())
+        uow.commit()
+    return services, sink, customer, invoice

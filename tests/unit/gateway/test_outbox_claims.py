@@ -19,15 +19,11 @@ from gateway.services.outbox import (
     process_item,
     retry_item,
 )
-from gateway.settings import parse_connection
 from gateway.store.models import AuditEntry, OutboxItem
-from tests.conftest import make_services
 from tests.outbox_support import (
-    ScriptedSink,
-    add_customer,
-    add_invoice,
     add_payment,
     set_invoice_fields,
+    sink_world,
 )
 
 NS = "ns"
@@ -36,26 +32,7 @@ POLICY = DrainPolicy(batch=10, visibility_timeout=timedelta(seconds=30))
 
 @pytest.fixture
 def env(database_url, clock):
-    connection = parse_connection(
-        NS,
-        {
-            "kind": "netsuite",
-            "account": "X",
-            "consumer_key": "k",
-            "consumer_secret": "s",
-            "token_id": "t",
-            "token_secret": "s",
-        },
-        {},
-        source="test",
-    )
-    services = make_services(database_url, clock, connections={NS: connection})
-    sink = ScriptedSink()
-    services.set_adapter(NS, sink)
-    with services.uow() as uow:
-        customer = add_customer(uow.session, NS, "100", at=clock.now())
-        invoice = add_invoice(uow.session, NS, "200", customer, at=clock.now())
-        uow.commit()
+    services, sink, customer, invoice = sink_world(database_url, clock, NS)
     services.ids = (customer, invoice)
     yield services, sink
     services.dispose()

@@ -12,7 +12,6 @@ from sqlalchemy import delete, select
 
 from adapters.errors import AuthError, RateLimited, RejectedError, TransientError
 from gateway.services.outbox import DrainPolicy, backoff, drain
-from gateway.settings import parse_connection
 from gateway.store.models import (
     AuditEntry,
     ExternalRef,
@@ -21,14 +20,13 @@ from gateway.store.models import (
     Payment,
     PaymentAllocation,
 )
-from tests.conftest import make_services
 from tests.outbox_support import (
     ScriptedSink,
-    add_customer,
     add_invoice,
     add_payment,
     bind,
     set_invoice_fields,
+    sink_world,
 )
 
 NS = "ns"
@@ -46,27 +44,7 @@ class World:
 
 @pytest.fixture
 def world(database_url, clock):
-    connection = parse_connection(
-        NS,
-        {
-            "kind": "netsuite",
-            "account": "X",
-            "consumer_key": "k",
-            "consumer_secret": "s",
-            "token_id": "t",
-            "token_secret": "s",
-        },
-        {},
-        source="test",
-    )
-    services = make_services(database_url, clock, connections={NS: connection})
-    sink = ScriptedSink()
-    services.set_adapter(NS, sink)
-    with services.uow() as uow:
-        now = clock.now()
-        customer = add_customer(uow.session, NS, "100", at=now)
-        invoice = add_invoice(uow.session, NS, "200", customer, at=now)
-        uow.commit()
+    services, sink, customer, invoice = sink_world(database_url, clock, NS)
     yield World(services, sink, clock, customer, invoice)
     services.dispose()
 

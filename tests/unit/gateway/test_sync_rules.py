@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from adapters.base import StreamSpec
 from adapters.testing.memory import InMemoryAdapter
 from gateway.services.sync import sync_connection
-from gateway.settings import parse_connection
 from gateway.store.models import AuditEntry, Conflict, Customer, ExternalRef, Invoice
 from tests.conftest import make_services
+from tests.outbox_support import offline_netsuite
 
 STREAMS = (StreamSpec("customers", "customer"), StreamSpec("invoices", "invoice"))
 
@@ -45,21 +45,7 @@ def _invoice(iid: int, cid: int, stamp: str, **extra):
 
 
 def _services(sqlite_url, clock, role="erp"):
-    connection = parse_connection(
-        "mem",
-        {
-            "kind": "netsuite",
-            "role": role,
-            "account": "X",
-            "consumer_key": "k",
-            "consumer_secret": "s",
-            "token_id": "t",
-            "token_secret": "s",
-            "page_size": 2,
-        },
-        {},
-        source="test",
-    )
+    connection = offline_netsuite("mem", role=role, page_size=2)
     services = make_services(sqlite_url, clock, connections={"mem": connection})
     adapter = InMemoryAdapter(STREAMS)
     services.set_adapter("mem", adapter)
