@@ -54,3 +54,20 @@ def write_export(
     lines.extend(extra)
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     return path
+
+
+def synced_csv_mirror(folder, database_url: str, clock, today):
+    """Services over a fresh database holding the synthetic export, synced once."""
+    from gateway.prediction_benchmark import MAPPING, connection_body
+    from gateway.services.sync import sync_connection
+    from gateway.settings import parse_connection
+    from tests.conftest import make_services
+    from tests.prediction_facts_support import synthetic_facts
+
+    export = write_export(folder / "ar.csv", synthetic_facts(), today)
+    connection = parse_connection(
+        "ar", connection_body(export, MAPPING), {}, source="test"
+    )
+    built = make_services(database_url, clock, connections={"ar": connection})
+    sync_connection(built, "ar")
+    return built

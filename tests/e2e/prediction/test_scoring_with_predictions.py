@@ -9,15 +9,10 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import select
 
-from gateway.prediction_benchmark import MAPPING, connection_body
 from gateway.services.prediction import train_model
 from gateway.services.scoring import load_config, score_all
-from gateway.services.sync import sync_connection
-from gateway.settings import parse_connection
 from gateway.store.models.collections import CustomerPriority, CustomerScore
-from tests.conftest import make_services
-from tests.e2e.prediction.ibm_export import write_export
-from tests.prediction_facts_support import synthetic_facts
+from tests.e2e.prediction.ibm_export import synced_csv_mirror
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -31,12 +26,7 @@ CUTOFF = date(2023, 10, 1)
 
 @pytest.fixture
 def services(tmp_path: Path, sqlite_url: str, clock) -> Iterator[Services]:
-    export = write_export(tmp_path / "ar.csv", synthetic_facts(), TODAY)
-    connection = parse_connection(
-        "ar", connection_body(export, MAPPING), {}, source="test"
-    )
-    built = make_services(sqlite_url, clock, connections={"ar": connection})
-    sync_connection(built, "ar")
+    built = synced_csv_mirror(tmp_path, sqlite_url, clock, TODAY)
     yield built
     built.dispose()
 
