@@ -54,7 +54,7 @@ def _show(report: TrainingReport) -> None:
 
 def _options(func: F) -> F:
     func = click.option(
-        "--estimator", default="boosting", type=_ESTIMATORS, show_default=True
+        "--estimator", default="logistic", type=_ESTIMATORS, show_default=True
     )(func)
     func = click.option(
         "--features", default="with_dispute", type=_FEATURES, show_default=True

@@ -6,8 +6,8 @@ never open a database session themselves.
 
 from __future__ import annotations
 
-from ui import audit, auth, kpis, shell, sync, worklist
+from ui import accounts, audit, auth, kpis, shell, sync, worklist
 
-BLUEPRINTS = [shell.bp, auth.bp, worklist.bp, audit.bp, sync.bp, kpis.bp]
+BLUEPRINTS = [shell.bp, auth.bp, worklist.bp, accounts.bp, audit.bp, sync.bp, kpis.bp]
 
 __all__ = ["BLUEPRINTS"]

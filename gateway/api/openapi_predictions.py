@@ -32,6 +32,20 @@ _PAGE = {
 }  # fmt: skip
 
 
+_CUSTOMER_SET = {
+    "type": "object",
+    "required": ["customer", "as_of", "model_version", "items", "total"],
+    "properties": {
+        "customer": INT, "as_of": DATE, "model_version": STR,
+        "items": {"type": "array", "items": _ITEM}, "total": INT,
+    },
+}  # fmt: skip
+_CUSTOMER_ID = {
+    "name": "customer_id", "in": "path", "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}  # fmt: skip
+
+
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "schema": schema,
             "description": description}  # fmt: skip
@@ -63,5 +77,22 @@ def paths() -> dict[str, Any]:
                     "404": _ok(error, "No prediction model trained yet."),
                 },
             }
-        }
+        },
+        "/customers/{customer_id}/predictions": {
+            "get": {
+                "summary": "Payment predictions for one customer's open invoices",
+                "description": "Computed from that customer's own history only.",
+                "parameters": [
+                    _CUSTOMER_ID,
+                    _query("as_of", DATE, "Predict as of this date (default: today)."),
+                ],
+                "responses": {
+                    "200": _ok(_CUSTOMER_SET, "OK"),
+                    "400": _ok(error, "A query parameter is invalid."),
+                    "401": _ok(error, "No or an invalid bearer token."),
+                    "403": _ok(error, "Role not allowed."),
+                    "404": _ok(error, "No such customer, or no model trained yet."),
+                },
+            }
+        },
     }

@@ -1,4 +1,5 @@
-"""``/predictions``: payment predictions for the invoices open on a date."""
+"""``/predictions`` and ``/customers/<id>/predictions``: payment predictions for the
+invoices open on a date (the whole book, or one customer's)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from gateway.api import params, schemas
 from gateway.api.auth import require_roles, services
 from gateway.api.blueprint import bp
 from gateway.api.errors import ApiError
+from gateway.queries.customers import get_customer
 from gateway.queries.prediction_facts import invoice_labels
+from gateway.services.account import customer_predictions
 from gateway.services.prediction import PredictionError, predictions
 
 if TYPE_CHECKING:
@@ -63,5 +66,26 @@ def predictions_index() -> dict[str, Any]:
         "items": [_item(p, found.model_version, labels) for p in chosen],
         "page": page,
         "per_page": per_page,
+        "total": len(found.items),
+    }
+
+
+@bp.get("/customers/<int:customer_id>/predictions")
+@require_roles("admin", "collector", "auditor")
+def customer_predictions_index(customer_id: int) -> dict[str, Any]:
+    container = services()
+    as_of = _as_of(container.clock.now().date())
+    if get_customer(container, customer_id) is None:
+        raise ApiError(404, f"customer {customer_id} not found")
+    try:
+        found = customer_predictions(container, customer_id, as_of)
+    except PredictionError as exc:
+        raise ApiError(404, str(exc)) from None
+    labels = invoice_labels(container, [int(p.invoice.key) for p in found.items])
+    return {
+        "customer": customer_id,
+        "as_of": as_of.isoformat(),
+        "model_version": found.model_version,
+        "items": [_item(p, found.model_version, labels) for p in found.items],
         "total": len(found.items),
     }

@@ -9,12 +9,12 @@ for open invoices at an as-of date use what was known at the start of that day.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from gateway.queries.prediction_facts import load_facts
+from gateway.queries.prediction_facts import load_fact_columns, load_facts
 from gateway.services.prediction_model import (
     ESTIMATORS,
     FittedModel,
@@ -27,10 +27,13 @@ from gateway.store.prediction_repo import StoredModel
 from rules.prediction import (
     FEATURE_SETS,
     InvoiceFacts,
-    customer_p_late,
     holdout_rows,
-    open_rows,
     training_rows,
+)
+from rules.prediction_columns import (
+    InvoiceColumns,
+    amount_weighted_by_customer,
+    open_features,
 )
 
 if TYPE_CHECKING:
@@ -39,7 +42,7 @@ if TYPE_CHECKING:
     from gateway.bootstrap import Services
 
 DEFAULT_FEATURE_SET = "with_dispute"
-DEFAULT_ESTIMATOR = "boosting"
+DEFAULT_ESTIMATOR = "logistic"
 
 __all__ = [
     "DEFAULT_ESTIMATOR",
@@ -53,6 +56,7 @@ __all__ = [
     "TrainingReport",
     "evaluate_model",
     "latest_customer_p_late",
+    "open_p_late_by_customer",
     "predict_open",
     "predictions",
     "retrain_latest",
@@ -128,22 +132,48 @@ def train_on(
 def predict_open(
     model: FittedModel, facts: Sequence[InvoiceFacts], as_of: date
 ) -> list[InvoicePrediction]:
-    """Predict every invoice open at the start of ``as_of``.
+    """Predict every invoice open at the start of ``as_of``, by issue date then key.
 
     The predicted date is the issue date plus the expected days to pay, but never
     before ``as_of``: an invoice still open cannot have been paid in the past.
     """
-    rows = open_rows(facts, as_of, model.feature_set)
-    return [
+    found = open_features(InvoiceColumns.of(facts), as_of, model.feature_set)
+    out = model.predict(found.matrix)
+    # As known on the day: a settlement after it is not shown (nor used).
+    open_then = (replace(facts[i], settled_date=None) for i in found.rows.tolist())
+    items = [
         InvoicePrediction(
-            inv,
-            p.p_late,
-            p.p_late_30,
-            p.days_to_pay,
-            max(inv.issue_date + timedelta(days=round(p.days_to_pay)), as_of),
+            inv, p, p30, days, max(inv.issue_date + timedelta(days=round(days)), as_of)
         )
-        for inv, p in zip(rows.invoices, model.predict(rows.features), strict=True)
+        for inv, p, p30, days in zip(
+            open_then,
+            out.p_late.tolist(),
+            out.p_late_30.tolist(),
+            out.days_to_pay.tolist(),
+            strict=True,
+        )
     ]
+    items.sort(key=lambda item: (item.invoice.issue_date, item.invoice.key))
+    return items
+
+
+def open_p_late_by_customer(
+    model: FittedModel, cols: InvoiceColumns, as_of: date
+) -> dict[str, Decimal]:
+    """Each customer's amount-weighted mean p_late over their invoices open at
+    ``as_of`` (to 4 places), for the risk score: cash at risk, so a likely-late small
+    invoice does not outweigh a likely-on-time large one."""
+    found = open_features(cols, as_of, model.feature_set)
+    p_late = model.late_probability(found.matrix)
+    mean, present = amount_weighted_by_customer(
+        cols.customer[found.rows], cols.amount[found.rows], p_late, len(cols.customers)
+    )
+    return {
+        cols.customers[code]: Decimal(str(round(value, 4)))
+        for code, value in zip(
+            present.nonzero()[0].tolist(), mean[present].tolist(), strict=True
+        )
+    }
 
 
 def _facts(services: Services) -> list[InvoiceFacts]:
@@ -226,10 +256,9 @@ def latest_customer_p_late(services: Services, as_of: date) -> CustomerLateness 
     if found is None:
         return None
     model, version = found
-    items = predict_open(model, _facts(services), as_of)
-    by_customer = customer_p_late(
-        (item.invoice.customer, item.invoice.amount, item.p_late) for item in items
-    )
+    with services.read_uow() as uow:
+        cols = load_fact_columns(uow.session)
+    by_customer = open_p_late_by_customer(model, cols, as_of)
     # load_facts keys customers by their mirror id, as text.
     return CustomerLateness(version, {int(c): p for c, p in by_customer.items()})
 

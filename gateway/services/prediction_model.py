@@ -3,10 +3,13 @@
 Three estimators on the same features (``rules.prediction``): a calibrated
 classifier for "paid late", another for "paid more than 30 days late", and a
 gradient-boosting regressor with absolute-error loss for days to pay. The classifiers
-are gradient boosting by default, or logistic regression (``estimator="logistic"``),
-which does better on the IBM sample (docs/prediction.md shows both).
+are logistic regression by default, or gradient boosting (``estimator="boosting"``):
+on the IBM sample logistic regression is as accurate and ranks better (higher AUC,
+lower Brier; docs/prediction.md shows both), and it predicts a million open invoices
+in a fraction of a second, where the five calibrated boosting folds take seconds.
 Calibration matters because collectors read ``p_late`` as a probability (and the
-Brier score measures exactly that), which raw boosting scores are not.
+Brier score measures exactly that). The regressor is small (60 shallow trees): on the
+IBM sample it is within 0.1 day of 300 trees' MAE at a fifth of the prediction time.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import pickle
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegressor
 from sklearn.linear_model import LogisticRegression
@@ -28,10 +32,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from gateway.errors import GatewayError
+from gateway.services.prediction_linear import LinearEnsemble, fold
 from rules.prediction import FEATURE_SETS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from numpy.typing import ArrayLike, NDArray
 
     from rules.prediction import Rows
 
@@ -41,6 +48,16 @@ THRESHOLD = 0.5
 
 class PredictionError(GatewayError):
     """A model cannot be trained or used (too little history, no model yet)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Predicted:
+    """Per feature row: probability of paying late, of paying more than 30 days
+    late (never above the first), and expected days from issue to payment."""
+
+    p_late: NDArray[np.float64]
+    p_late_30: NDArray[np.float64]
+    days_to_pay: NDArray[np.float64]
 
 
 @dataclass
@@ -53,17 +70,25 @@ class FittedModel:
     late_30: Any
     days: Any
 
-    def predict(self, features: Sequence[tuple[float, ...]]) -> list[Prediction]:
-        """Return ``(p_late, p_late_30, expected days to pay)`` per feature row."""
-        if not features:
-            return []
-        late = _probabilities(self.late, features)
-        late_30 = _probabilities(self.late_30, features)
-        days = [max(float(d), 0.0) for d in self.days.predict(features)]
-        return [
-            Prediction(p, min(p30, p), d)
-            for p, p30, d in zip(late, late_30, days, strict=True)
-        ]
+    def predict(self, features: ArrayLike) -> Predicted:
+        """Predict every row of ``features`` (columns as ``FEATURE_SETS``)."""
+        matrix = self._matrix(features)
+        if not len(matrix):
+            empty = np.empty(0)
+            return Predicted(empty, empty, empty)
+        late = _probabilities(self.late, matrix)
+        late_30 = np.minimum(_probabilities(self.late_30, matrix), late)
+        days = np.maximum(self.days.predict(matrix), 0.0)
+        return Predicted(late, late_30, days)
+
+    def late_probability(self, features: ArrayLike) -> NDArray[np.float64]:
+        """Only the probability of paying late: what a risk score needs."""
+        matrix = self._matrix(features)
+        return _probabilities(self.late, matrix) if len(matrix) else np.empty(0)
+
+    def _matrix(self, features: ArrayLike) -> NDArray[np.float64]:
+        width = len(FEATURE_SETS[self.feature_set])
+        return np.asarray(features, dtype=np.float64).reshape(-1, width)
 
     def dumps(self) -> bytes:
         """Serialise for the ``prediction_models`` table (our own models only)."""
@@ -79,19 +104,12 @@ class FittedModel:
         return model
 
 
-@dataclass(frozen=True, slots=True)
-class Prediction:
-    p_late: float
-    p_late_30: float
-    days_to_pay: float
-
-
-def _probabilities(
-    estimator: Any, features: Sequence[tuple[float, ...]]
-) -> list[float]:
+def _probabilities(estimator: Any, matrix: NDArray[np.float64]) -> NDArray[np.float64]:
     if isinstance(estimator, float):
-        return [estimator] * len(features)
-    return [float(p) for p in estimator.predict_proba(features)[:, 1]]
+        return np.full(len(matrix), estimator)
+    if isinstance(estimator, LinearEnsemble):
+        return estimator.probability(matrix)
+    return np.asarray(estimator.predict_proba(matrix)[:, 1], dtype=np.float64)
 
 
 def _boosting() -> Any:
@@ -122,8 +140,11 @@ def _classifier(
     folds = min(5, positives, n - positives)
     calibrated = CalibratedClassifierCV(
         ESTIMATORS[estimator](), method="sigmoid", cv=folds
-    )
-    return calibrated.fit(features, labels)
+    ).fit(features, labels)
+    if estimator != "logistic":
+        return calibrated
+    # The same probabilities in one matrix product, when they check out equal.
+    return fold(calibrated, np.asarray(features, np.float64)) or calibrated
 
 
 def fit(rows: Rows, feature_set: str, estimator: str = "boosting") -> FittedModel:
@@ -140,9 +161,9 @@ def fit(rows: Rows, feature_set: str, estimator: str = "boosting") -> FittedMode
         raise PredictionError(msg)
     days = GradientBoostingRegressor(
         loss="absolute_error",
-        n_estimators=300,
+        n_estimators=60,
         max_depth=3,
-        learning_rate=0.05,
+        learning_rate=0.2,
         subsample=0.8,
         random_state=SEED,
     ).fit(rows.features, rows.days_to_pay)
@@ -161,17 +182,17 @@ def evaluate(model: FittedModel, holdout: Rows, train: Rows) -> dict[str, Any]:
     if n == 0:
         return {"n_test": 0}
     predicted = model.predict(holdout.features)
-    p_late = [p.p_late for p in predicted]
+    p_late = predicted.p_late
     labels = list(holdout.late)
     both = 0 < sum(labels) < n
     return {
         "n_test": n,
         "late_share": sum(labels) / n,
-        "accuracy": accuracy_score(labels, [int(p >= THRESHOLD) for p in p_late]),
+        "accuracy": accuracy_score(labels, (p_late >= THRESHOLD).astype(int)),
         "auc": roc_auc_score(labels, p_late) if both else None,
         "brier": brier_score_loss(labels, p_late),
         "mae_days_to_pay": mean_absolute_error(
-            holdout.days_to_pay, [p.days_to_pay for p in predicted]
+            holdout.days_to_pay, predicted.days_to_pay
         ),
         "baseline_on_time_accuracy": 1 - sum(labels) / n,
         "baseline_customer_mean_mae": _customer_mean_mae(

@@ -83,6 +83,7 @@ def test_openapi_document_lists_every_path_without_auth(client: FlaskClient) -> 
         "/priorities",
         "/customers/{customer_id}/score",
         "/predictions",
+        "/customers/{customer_id}/predictions",
         "/payments",
         "/payments/{payment_id}",
         "/sync/streams",

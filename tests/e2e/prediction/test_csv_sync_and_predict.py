@@ -70,7 +70,7 @@ def test_a_model_trained_from_the_mirror_predicts_the_open_invoices(services) ->
     report = train_model(services, CUTOFF)
     found = predictions(services, TODAY)
 
-    assert report.version == "pm1-20231001-with_dispute-boosting"
+    assert report.version == "pm1-20231001-with_dispute-logistic"
     assert report.n_train > 100
     assert report.metrics["accuracy"] > report.metrics["baseline_on_time_accuracy"]
     assert found.model_version == report.version
@@ -108,7 +108,7 @@ def test_model_commands_print_the_figures_with_cutoff_and_sizes(
     too_early = runner.invoke(cli, ["model", "train", "--cutoff", "2023-01-03"], obj={})
 
     assert trained.exit_code == 0, trained.output
-    assert "model pm1-20231001-with_dispute-boosting stored" in trained.output
+    assert "model pm1-20231001-with_dispute-logistic stored" in trained.output
     assert "cutoff 2023-10-01" in evaluated.output
     for figure in ("train", "test", "accuracy", "AUC", "Brier", "MAE days"):
         assert figure in evaluated.output

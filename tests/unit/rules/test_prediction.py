@@ -16,10 +16,10 @@ from rules.prediction import (
     feature_row,
     histories,
     holdout_rows,
-    open_rows,
     training_rows,
     visible_as_of,
 )
+from rules.prediction_columns import InvoiceColumns, open_features
 from tests.prediction_facts_support import synthetic_facts
 
 CUTOFF = date(2023, 10, 1)
@@ -150,22 +150,7 @@ def test_shuffling_outcomes_after_the_cutoff_changes_no_feature_or_label(
     assert training_rows(shuffled, CUTOFF, feature_set) == training_rows(
         facts, CUTOFF, feature_set
     )
-    assert open_rows(shuffled, CUTOFF, feature_set) == open_rows(
-        facts, CUTOFF, feature_set
-    )
-
-
-def test_customer_p_late_is_the_amount_weighted_mean_per_customer() -> None:
-    from rules.prediction import customer_p_late
-
-    folded = customer_p_late(
-        [
-            ("C1", Decimal("300"), 0.9),
-            ("C1", Decimal("100"), 0.1),
-            ("C2", Decimal("50"), 0.4),
-            ("C3", Decimal("0"), 0.2),  # nothing to weigh by: the plain mean
-            ("C3", Decimal("0"), 0.6),
-        ]
-    )
-
-    assert folded == {"C1": Decimal("0.7"), "C2": Decimal("0.4"), "C3": Decimal("0.4")}
+    before = open_features(InvoiceColumns.of(facts), CUTOFF, feature_set)
+    after = open_features(InvoiceColumns.of(shuffled), CUTOFF, feature_set)
+    assert before.rows.tolist() == after.rows.tolist()
+    assert before.matrix.tolist() == after.matrix.tolist()
