@@ -114,6 +114,7 @@ FIELDS: Final[dict[str, dict[str, str]]] = {
         "credit_limit": "decimal",
         "company": "str",
         "terms": "str",
+        "segment": "str",  # customer category (Enterprise, Mid-Market, ...)
         "is_active": "bool",
         "collection_status": "str",
         "risk_score": "int",

@@ -64,7 +64,7 @@ class CustomerFacts(NamedTuple):
     """Everything the scoring engine and the strategies read about one customer.
 
     ``attributes`` are the customer fields a collection group may match on
-    (company, currency, terms, collection_status). ``p_late`` is the predicted
+    (company, currency, terms, segment, collection_status). ``p_late`` is the predicted
     probability of paying late, or None when no prediction exists.
     """
 

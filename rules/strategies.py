@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 # risk score is passed beside the facts because it is computed from them in the same
 # run (copying a frozen facts value per customer to add it costs more than scoring).
 RuleFn = Callable[["CustomerFacts", Args, date, "int | None"], "str | None"]
-GROUP_FIELDS: Final = ("company", "currency", "terms", "collection_status")
+GROUP_FIELDS: Final = ("company", "currency", "terms", "segment", "collection_status")
 
 
 def _recent(day: date | None, as_of: date, within: Decimal) -> bool:

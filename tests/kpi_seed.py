@@ -51,14 +51,20 @@ class Inv:
 
 
 def seed(
-    session: Session, customers: dict[str, str], invoices: list[Inv]
+    session: Session,
+    customers: dict[str, str],
+    invoices: list[Inv],
+    segments: dict[str, str] | None = None,
 ) -> dict[str, int]:
-    """Insert customers (key -> currency) and invoices; returns customer ids."""
+    """Insert customers (key -> currency, and segment if given) and invoices.
+
+    Returns the customer ids by key.
+    """
     ids: dict[str, int] = {}
     for key, currency in customers.items():
         row = Customer(
             number=f"C-{key}", name=key.title(), currency=currency,
-            created_at=NOW, updated_at=NOW,
+            segment=(segments or {}).get(key), created_at=NOW, updated_at=NOW,
         )  # fmt: skip
         session.add(row)
         session.flush()

@@ -187,7 +187,8 @@ CUSTOMERS: Final = StreamQuery(
     select=_sql("""
         SELECT c.id, c.entityid, c.companyname, c.email, c.phone,
                cur.symbol AS currency,
-               c.creditlimit, s.name AS subsidiary, tm.name AS terms, c.isinactive,
+               c.creditlimit, s.name AS subsidiary, tm.name AS terms,
+               cat.name AS category, c.isinactive,
                c.externalid, c.custentity_arb_collection_status,
                c.custentity_arb_risk_score,
                TO_CHAR(c.lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS lastmodifieddate
@@ -195,6 +196,7 @@ CUSTOMERS: Final = StreamQuery(
         JOIN currency cur ON cur.id = c.currency
         LEFT JOIN subsidiary s ON s.id = c.subsidiary
         LEFT JOIN term tm ON tm.id = c.terms
+        LEFT JOIN customercategory cat ON cat.id = c.category
     """),
     base_where=None,
     alias="c",

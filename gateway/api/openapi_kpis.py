@@ -26,7 +26,8 @@ def _parameters() -> list[Schema]:
     return [
         _q("as_of", DATE, "Date the KPIs are computed for (default today)."),
         _q("group_by", {"type": "string", "enum": list(GROUPS), "default": "none"},
-           "Scope: per customer, company (invoice subsidiary), connection, or overall."),
+           "Scope: per customer, segment (customer category; null when none), "
+           "company (invoice subsidiary), connection, or overall."),
         _q("currency", {"type": "string", "pattern": "^[A-Za-z]{3}$"},
            "Only this currency, reported in it; default: all, in the base currency."),
         _q("months", {"type": "integer", "minimum": 1, "maximum": 12, "default": 3},

@@ -45,7 +45,7 @@ def _customer() -> Schema:
          **_refs()},
         {"number": STR, "name": STR, "email": STR, "phone": STR, "currency": STR,
          "credit_limit": ref("Money"), "company": STR, "terms": STR,
-         "collection_status": STR, "risk_score": INT},
+         "segment": STR, "collection_status": STR, "risk_score": INT},
     )  # fmt: skip
 
 

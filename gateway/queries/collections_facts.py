@@ -152,17 +152,17 @@ def customer_facts(
     lateness = _lateness(session, as_of)
     customers = session.execute(
         select(Customer.id, Customer.company, Customer.currency, Customer.terms,
-               Customer.collection_status, Customer.credit_limit)
+               Customer.segment, Customer.collection_status, Customer.credit_limit)
         .where(Customer.deleted.is_(False))
     )  # fmt: skip
     facts: list[CustomerFacts] = []
-    for cid, company, currency, terms, status, limit in customers:
+    for cid, company, currency, terms, segment, status, limit in customers:
         exposure = exposures.get(cid)
         if exposure is None:
             continue
         facts.append(_facts(cid, exposure, promises.get(cid, _Promises()),
             attributes={"company": company, "currency": currency, "terms": terms,
-                        "collection_status": status},
+                        "segment": segment, "collection_status": status},
             credit_limit=limit, open_disputes=disputes.get(cid, 0),
             last_dispute_resolved_on=resolved.get(cid),
             lateness=lateness.get(cid, (None, None)),

@@ -39,6 +39,7 @@ class CustomerView:
     credit_limit: Decimal | None
     company: str | None
     terms: str | None
+    segment: str | None
     is_active: bool
     collection_status: str | None
     risk_score: int | None

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from rules.aging import Bucket
     from rules.kpi_inputs import Window
 
-GROUPS = ("none", "customer", "company", "connection")
+GROUPS = ("none", "customer", "segment", "company", "connection")
 
 
 class days_between(FunctionElement[int]):  # noqa: N801 - reads as the SQL function
@@ -105,6 +105,9 @@ CURRENCY = func.coalesce(Invoice.currency, Customer.currency)
 def _key_column(group: str) -> Any:
     if group == "customer":
         return Invoice.customer_id
+    if group == "segment":
+        # The customer's segment; an invoice of a customer without one has key NULL.
+        return Customer.segment
     if group == "company":
         return Invoice.company
     if group == "connection":

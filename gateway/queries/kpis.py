@@ -1,4 +1,4 @@
-"""KPIs as of a date, per customer, company, connection or overall, in one currency.
+"""KPIs as of a date in one currency, overall or by customer/segment/company/connection.
 
 The sums come from one aggregate query (:mod:`gateway.queries.kpi_sql`); the formulas
 are the pure ones in :mod:`rules.kpis`. Without a ``currency`` filter the KPIs are in

@@ -146,6 +146,9 @@ def _customer(conn: sqlite3.Connection, row: dict[str, object]) -> dict[str, obj
             "SELECT name FROM subsidiary WHERE id = ?", [row["subsidiary"]]
         ),
         "terms": conn.execute("SELECT name FROM term WHERE id = ?", [row["terms"]]),
+        "category": conn.execute(
+            "SELECT name FROM customercategory WHERE id = ?", [row["category"]]
+        ),
     }
     refs = {
         k: (

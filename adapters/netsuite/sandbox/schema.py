@@ -26,11 +26,12 @@ CREATE TABLE subsidiary (
     id INTEGER PRIMARY KEY, name TEXT NOT NULL, currency INTEGER NOT NULL);
 CREATE TABLE term (
     id INTEGER PRIMARY KEY, name TEXT NOT NULL, daysuntilnetdue INTEGER NOT NULL);
+CREATE TABLE customercategory (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE customer (
     id INTEGER PRIMARY KEY, entityid TEXT NOT NULL, companyname TEXT, email TEXT,
     phone TEXT, currency INTEGER NOT NULL, subsidiary INTEGER, terms INTEGER,
-    creditlimit TEXT, isinactive TEXT NOT NULL DEFAULT 'F', externalid TEXT,
-    datecreated TEXT NOT NULL, lastmodifieddate TEXT NOT NULL,
+    category INTEGER, creditlimit TEXT, isinactive TEXT NOT NULL DEFAULT 'F',
+    externalid TEXT, datecreated TEXT NOT NULL, lastmodifieddate TEXT NOT NULL,
     custentity_arb_collection_status TEXT, custentity_arb_risk_score INTEGER);
 CREATE TABLE "transaction" (
     id INTEGER PRIMARY KEY, tranid TEXT, type TEXT NOT NULL, status TEXT NOT NULL,
@@ -70,8 +71,8 @@ TXN_COLUMNS: Final = (
 )
 CUSTOMER_COLUMNS: Final = (
     "id", "entityid", "companyname", "email", "phone", "currency", "subsidiary", "terms",
-    "creditlimit", "isinactive", "externalid", "datecreated", "lastmodifieddate",
-    "custentity_arb_collection_status", "custentity_arb_risk_score",
+    "category", "creditlimit", "isinactive", "externalid", "datecreated",
+    "lastmodifieddate", "custentity_arb_collection_status", "custentity_arb_risk_score",
 )
 LINE_COLUMNS: Final = (
     "transaction", "id", "mainline", "subsidiary", "entity", "netamount",

@@ -50,6 +50,14 @@ TERMS: Final = (
     (3, "Net 45", 45),
     (4, "Net 60", 60),
 )
+CATEGORIES: Final = (
+    (1, "Enterprise"),
+    (2, "Mid-Market"),
+    (3, "Small Business"),
+)
+# Customer n's category, by n % 10: one in ten has none. Taken from n, not from the
+# random stream, so every other seeded value stays what it was before categories.
+_CATEGORY_BY_DIGIT: Final = (None, 1, 2, 3, 3, 2, 3, 1, 3, 2)
 _SUBSIDIARY_BY_CURRENCY: Final = {1: 1, 2: 2, 3: 3, 4: 1}
 _RATE: Final = {c[0]: c[4] for c in CURRENCIES}
 _TERM_DAYS: Final = {t[0]: t[2] for t in TERMS}
@@ -98,11 +106,17 @@ def seed_database(
     )
     conn.executemany(insert_sql("subsidiary", ("id", "name", "currency")), SUBSIDIARIES)
     conn.executemany(insert_sql("term", ("id", "name", "daysuntilnetdue")), TERMS)
+    conn.executemany(insert_sql("customercategory", ("id", "name")), CATEGORIES)
     conn.executemany(insert_sql("customer", CUSTOMER_COLUMNS), rows.customers)
     conn.executemany(insert_sql("transaction", TXN_COLUMNS), rows.transactions)
     conn.executemany(insert_sql("transactionline", LINE_COLUMNS), rows.lines)
     conn.executemany(insert_sql("NextTransactionLineLink", LINK_COLUMNS), rows.links)
     conn.executemany(insert_sql("DeletedRecord", DELETED_COLUMNS), rows.deleted)
+
+
+def category_of(n: int) -> int | None:
+    """The customer category id of the ``n``-th seeded customer (None: no category)."""
+    return _CATEGORY_BY_DIGIT[n % 10]
 
 
 class Seeder:
@@ -171,6 +185,7 @@ class Seeder:
             "currency": cust.currency,
             "subsidiary": cust.subsidiary,
             "terms": cust.terms,
+            "category": category_of(n),
             "creditlimit": money(Decimal(rng.randint(1, 40) * 5000)),
             "isinactive": "T" if rng.random() < 0.03 else "F",
             "externalid": f"CRM-{n:05d}" if rng.random() < 0.6 else None,

@@ -23,6 +23,8 @@ class Customer(Base):
     credit_limit: Mapped[Decimal | None]
     company: Mapped[str | None]
     terms: Mapped[str | None] = mapped_column(String(64))
+    # The customer's segment (NetSuite: its Customer Category), for KPIs and strategies.
+    segment: Mapped[str | None] = mapped_column(String(64))
     is_active: Mapped[bool] = mapped_column(default=True)
     collection_status: Mapped[str | None] = mapped_column(String(64))
     risk_score: Mapped[int | None]

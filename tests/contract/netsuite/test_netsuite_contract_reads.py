@@ -196,3 +196,24 @@ def test_voided_invoice_is_read_again_with_status_v(
     record = adapter.lookup("invoices", invoice_id)
     assert record is not None
     assert (record["status"], record["voided"]) == ("V", "T")
+
+
+def test_customers_carry_their_category_name_and_omit_it_when_unset(
+    adapter: NetSuiteAdapter, sandbox: NetSuiteSandbox
+) -> None:
+    expected = {
+        str(r["id"]): r["name"]
+        for r in sandbox.query(
+            "SELECT c.id, k.name FROM customer c "
+            "LEFT JOIN customercategory k ON k.id = c.category"
+        )
+    }
+
+    records = [
+        r for p in read_all(adapter, "customers", page_size=25) for r in p.records
+    ]
+
+    got = {str(r["id"]): r.get("category") for r in records}
+    assert got == expected
+    assert set(got.values()) == {"Enterprise", "Mid-Market", "Small Business", None}
+    assert all("category" not in r for r in records if expected[str(r["id"])] is None)

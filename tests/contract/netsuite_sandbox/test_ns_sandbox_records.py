@@ -40,6 +40,18 @@ def test_get_invoice_returns_typed_values(api: Api, sandbox: NetSuiteSandbox) ->
     assert body["custbody_arb_in_dispute"] is False
 
 
+def test_get_customer_names_its_category_and_omits_an_unset_one(api: Api) -> None:
+    # The seed gives customer n (id 1000 + n) the category of n % 10; 0 is none.
+    enterprise = api.record("GET", "/customer/1001").json()
+    small = api.record("GET", "/customer/1003").json()
+    without = api.record("GET", "/customer/1010").json()
+
+    assert enterprise["category"] == {"id": "1", "refName": "Enterprise"}
+    assert small["category"] == {"id": "3", "refName": "Small Business"}
+    assert "category" not in without
+    assert without["terms"]["refName"].startswith("Net ")
+
+
 def test_record_type_in_path_is_case_insensitive(
     api: Api, sandbox: NetSuiteSandbox
 ) -> None:

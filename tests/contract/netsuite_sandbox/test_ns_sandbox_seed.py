@@ -71,6 +71,22 @@ def test_default_seed_has_the_promised_shape(full: NetSuiteSandbox) -> None:
     }
 
 
+def test_default_seed_spreads_customers_over_categories(
+    full: NetSuiteSandbox,
+) -> None:
+    rows = full.query(
+        "SELECT k.name, COUNT(*) AS n FROM customer c "
+        "LEFT JOIN customercategory k ON k.id = c.category GROUP BY k.name"
+    )
+
+    assert {r["name"]: r["n"] for r in rows} == {
+        "Enterprise": 60,
+        "Mid-Market": 90,
+        "Small Business": 120,
+        None: 30,
+    }
+
+
 @pytest.mark.parametrize(
     "condition",
     [

@@ -13,13 +13,15 @@ CUSTOMER_IDS = "SELECT c.id FROM customer c ORDER BY c.id"
 
 # The adapter's customers query from docs/netsuite-wire.md, with <C> to fill in.
 CUSTOMERS_QUERY = """SELECT c.id, c.entityid, c.companyname, c.email, c.phone, cur.symbol AS currency,
-       c.creditlimit, s.name AS subsidiary, tm.name AS terms, c.isinactive, c.externalid,
+       c.creditlimit, s.name AS subsidiary, tm.name AS terms, cat.name AS category,
+       c.isinactive, c.externalid,
        c.custentity_arb_collection_status, c.custentity_arb_risk_score,
        TO_CHAR(c.lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS lastmodifieddate
 FROM customer c
 JOIN currency cur ON cur.id = c.currency
 LEFT JOIN subsidiary s ON s.id = c.subsidiary
 LEFT JOIN term tm ON tm.id = c.terms
+LEFT JOIN customercategory cat ON cat.id = c.category
 WHERE {C} ORDER BY c.lastmodifieddate, c.id"""
 
 INVOICES_QUERY = """SELECT t.id, t.tranid, t.type, t.status, t.entity,
@@ -232,6 +234,9 @@ def test_keyset_paging_over_tied_timestamps_reads_every_customer_once(
     expected = sandbox.query("SELECT id FROM customer ORDER BY lastmodifieddate, id")
     assert [item["id"] for item in items] == [str(r["id"]) for r in expected]
     assert {"currency", "subsidiary", "terms"} <= set(items[0])
+    # The category name, omitted (NULL) for customers without one.
+    categories = {item.get("category") for item in items}
+    assert categories == {"Enterprise", "Mid-Market", "Small Business", None}
 
 
 def test_invoices_query_reads_invoices_and_credit_memos_with_subsidiary(

@@ -16,6 +16,7 @@ D1     dyn JPY   2026-03-01  2026-03-31  100000   open; JPY has no rate
 =====  ========  ==========  ==========  =======  ===========================
 
 EUR = 1.10 USD from 2026-01-01, so C1 counts 1,100.00 USD.
+Segments: acme Enterprise, bora and castor Mid-Market, dyn none.
 AR_end 14,100; current 7,100; AR_begin (Dec 31: A1 + B2) 4,000; sales 13,100.
 """
 
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
 
 NOW = datetime(2026, 3, 31, 12, 0, tzinfo=UTC)
 CUSTOMERS = {"acme": "USD", "bora": "USD", "castor": "EUR", "dyn": "JPY"}
+# Customer segments (NetSuite customer categories); dyn has none.
+SEGMENTS = {"acme": "Enterprise", "bora": "Mid-Market", "castor": "Mid-Market"}
 INVOICES = [
     Inv("acme", date(2025, 12, 1), date(2025, 12, 31), "1000", "0",
         ((date(2026, 1, 20), "1000"),)),
@@ -75,7 +78,7 @@ def kpi_template(
     try:
         upgrade(container.engine)
         with container.uow() as uow:
-            ids = seed(uow.session, CUSTOMERS, INVOICES)
+            ids = seed(uow.session, CUSTOMERS, INVOICES, SEGMENTS)
             uow.commit()
         set_rate(container, "EUR", "1.10", date(2026, 1, 1))
         for role, password in PASSWORDS.items():

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from gateway.services.users import create_token
+from gateway.store.models import Customer
 
 if TYPE_CHECKING:
     from flask.testing import FlaskClient
@@ -93,3 +94,18 @@ def test_unknown_customer_is_a_json_404(
 
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_customer_carries_its_segment_or_null(
+    client: FlaskClient, services: Services, headers: dict[str, str], seed: Seed
+) -> None:
+    with services.uow() as uow:
+        acme = uow.session.get_one(Customer, seed.customers["acme"])
+        acme.segment = "Enterprise"
+        uow.commit()
+
+    body = _get(client, "/api/v1/customers", headers)
+
+    segments = {c["id"]: c["segment"] for c in body["items"]}
+    assert segments[seed.customers["acme"]] == "Enterprise"
+    assert segments[seed.customers["eastwind"]] is None

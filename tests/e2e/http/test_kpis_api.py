@@ -143,6 +143,51 @@ def test_group_by_company_and_connection(
     assert got == expected
 
 
+def test_group_by_segment_puts_customers_without_one_in_a_null_group(
+    client: FlaskClient, headers: dict[str, str]
+) -> None:
+    body = _get(client, "?as_of=2026-03-31&group_by=segment", headers)
+
+    rows = [
+        (
+            i["key"],
+            i["label"],
+            i["kpis"]["open_receivables"]["amount"],
+            i["kpis"]["unapplied_credits"]["amount"],
+            [u["currency"] for u in i["unconverted"]],
+        )
+        for i in body["items"]
+    ]
+    assert body["group_by"] == "segment"
+    assert rows == [
+        ("Enterprise", None, "10000.00", "0.00", []),  # A2 + A3
+        ("Mid-Market", None, "4100.00", "500.00", []),  # B2 + C1 (1000 EUR), CM
+        (None, None, "0.00", "0.00", ["JPY"]),  # dyn: D1 has no rate
+    ]
+    assert body["total"] == 3
+
+
+def test_group_by_segment_keeps_the_kpis_of_each_segment(
+    client: FlaskClient, headers: dict[str, str]
+) -> None:
+    body = _get(client, "?as_of=2026-03-31&group_by=segment&currency=USD", headers)
+    kpis = {i["key"]: i["kpis"] for i in body["items"]}
+
+    # Enterprise is acme alone: AR 10000, current 6000, sales A2 + A3 = 10000, and
+    # A1 (1000, paid after 50 days) is its only paid invoice.
+    enterprise = kpis["Enterprise"]
+    assert enterprise["dso"] == "90.00"  # 10000 / 10000 * 90
+    assert enterprise["best_possible_dso"] == "54.00"  # 6000 / 10000 * 90
+    assert (enterprise["days_to_pay"], enterprise["paid_invoices"]) == ("50.00", 1)
+    # Mid-Market in USD is bora alone (castor bills in EUR): B2 open 106 days.
+    assert kpis["Mid-Market"]["open_receivables"] == usd("3000.00")
+    assert kpis["Mid-Market"]["aging"][-1] == {
+        "bucket": "90+",
+        "amount": usd("3000.00"),
+    }
+    assert set(kpis) == {"Enterprise", "Mid-Market"}
+
+
 def test_as_of_a_past_date_rebuilds_the_balances(
     client: FlaskClient, headers: dict[str, str]
 ) -> None:
@@ -182,7 +227,7 @@ def test_months_buckets_and_cei_variant_are_parameters(
         ("as_of=2026-13-01", "as_of"),
         ("as_of=yesterday", "as_of"),
         ("as_of=0001-01-01", "as_of"),
-        ("group_by=segment", "group_by"),
+        ("group_by=region", "group_by"),
         ("currency=US", "currency"),
         ("months=0", "months"),
         ("months=13", "months"),
@@ -211,7 +256,16 @@ def test_kpis_need_a_token(client: FlaskClient) -> None:
 def test_kpis_are_in_the_openapi_document(client: FlaskClient) -> None:
     doc = client.get("/api/v1/openapi.json").get_json()
 
-    params = {p["name"] for p in doc["paths"]["/kpis"]["get"]["parameters"]}
+    parameters = doc["paths"]["/kpis"]["get"]["parameters"]
+    params = {p["name"] for p in parameters}
+    [group_by] = [p for p in parameters if p["name"] == "group_by"]
+    assert group_by["schema"]["enum"] == [
+        "none",
+        "customer",
+        "segment",
+        "company",
+        "connection",
+    ]
     assert {
         "as_of",
         "group_by",

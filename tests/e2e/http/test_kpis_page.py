@@ -95,6 +95,75 @@ def test_as_of_picker_keeps_the_chosen_date(
     assert "8,000.00 USD" in html  # A1 + A2 + B2 still open then
 
 
+def _group_rows(html: str) -> list[list[str]]:
+    table = html[html.index('data-testid="group-table"') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r"<tr data-group=.*?</tr>", table)
+    return [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row) for row in rows]
+
+
+def test_the_group_selector_offers_segment_and_keeps_the_choice(
+    client: FlaskClient, login: LoginFn
+) -> None:
+    html = _page(client, login, "?as_of=2026-03-31&group_by=segment")
+
+    selector = html[html.index('<select id="group_by"') :]
+    selector = selector[: selector.index("</select>")]
+    assert re.findall(r'value="(\w+)"', selector) == [
+        "none",
+        "customer",
+        "segment",
+        "company",
+        "connection",
+    ]
+    assert '<option value="segment" selected>' in selector
+
+
+def test_breakdown_by_segment_lists_each_segment_and_the_none_group(
+    client: FlaskClient, login: LoginFn
+) -> None:
+    html = _page(client, login, "?as_of=2026-03-31&group_by=segment")
+
+    rows = _group_rows(html)
+    assert [(r[0], r[1], r[3]) for r in rows] == [
+        ("Enterprise", "10,000.00 USD", "90.00"),  # acme: 10000 / 10000 * 90
+        ("Mid-Market", "4,100.00 USD", "119.03"),  # B2 + C1 over B1 + C1: 4100 / 3100
+        ("(none)", "0.00 USD", "—"),  # dyn, JPY without a rate
+    ]
+    assert rows[2][-1] == "100,000.00 JPY"
+    assert 'data-kpi="dso">96.87<' in html  # the overall figures stay
+
+
+def test_breakdown_by_customer_uses_the_customer_labels(
+    client: FlaskClient, login: LoginFn
+) -> None:
+    html = _page(client, login, "?as_of=2026-03-31&group_by=customer")
+
+    assert [r[0] for r in _group_rows(html)] == [
+        "C-acme Acme",
+        "C-bora Bora",
+        "C-castor Castor",
+        "C-dyn Dyn",
+    ]
+
+
+def test_without_a_group_there_is_no_breakdown(
+    client: FlaskClient, login: LoginFn
+) -> None:
+    html = _page(client, login, "?as_of=2026-03-31&group_by=none")
+
+    assert 'data-testid="group-table"' not in html
+
+
+def test_an_unknown_group_is_a_400_page(client: FlaskClient, login: LoginFn) -> None:
+    login("collector")
+
+    response = client.get("/kpis?group_by=region")
+
+    assert response.status_code == 400
+    assert "region" in response.get_data(as_text=True)
+
+
 def test_a_bad_date_is_a_400_page(client: FlaskClient, login: LoginFn) -> None:
     login("collector")
 

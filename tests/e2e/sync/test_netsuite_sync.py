@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from gateway.services.audit import verify
 from gateway.services.sync import sync_connection
@@ -222,3 +222,60 @@ def test_the_sync_monitor_shows_each_streams_own_counts(env):
     assert by_stream["invoices"].records_created == _count(env.services, Invoice)
     assert by_stream["payments"].records_created == _count(env.services, Payment)
     assert sum(r.records_read for r in by_stream.values()) == summary.counts.read
+
+
+def _segments(services) -> dict[str, str | None]:
+    """Mirrored customers' segments by NetSuite internal id."""
+    with services.read_uow() as uow:
+        rows = uow.session.execute(
+            select(ExternalRef.external_id, Customer.segment)
+            .join(Customer, Customer.id == ExternalRef.local_id)
+            .where(ExternalRef.object_type == "customer")
+        )
+        return dict(rows.all())
+
+
+def test_the_customer_category_is_mirrored_as_the_segment(env):
+    sync_connection(env.services, CONNECTION)
+    expected = {
+        str(r["id"]): r["name"]
+        for r in env.sandbox.query(
+            "SELECT c.id, k.name FROM customer c "
+            "LEFT JOIN customercategory k ON k.id = c.category"
+        )
+    }
+
+    assert _segments(env.services) == expected
+    assert None in expected.values()
+    assert "Enterprise" in expected.values()
+
+    # An AR clerk re-categorizes one customer and clears another's category.
+    moved, cleared = [k for k, v in sorted(expected.items()) if v == "Enterprise"][:2]
+    env.sandbox.update_record("customer", moved, category=3)
+    env.sandbox.update_record("customer", cleared, category=None)
+
+    second = sync_connection(env.services, CONNECTION)
+
+    segments = _segments(env.services)
+    assert (segments[moved], segments[cleared]) == ("Small Business", None)
+    assert second.counts.updated == 2
+    assert verify(env.services).ok
+
+
+def test_a_full_sync_fills_the_segment_of_customers_mirrored_before_it_existed(env):
+    sync_connection(env.services, CONNECTION)
+    expected = _segments(env.services)
+    # As a mirror from before migration 0007: no segment, and shadows without it.
+    with env.services.uow() as uow:
+        for ref in uow.session.scalars(
+            select(ExternalRef).where(ExternalRef.object_type == "customer")
+        ):
+            shadow = json.loads(ref.shadow)
+            shadow.pop("segment", None)
+            ref.shadow = json.dumps(shadow)
+        uow.session.execute(update(Customer).values(segment=None))
+        uow.commit()
+
+    sync_connection(env.services, CONNECTION, full=True)
+
+    assert _segments(env.services) == expected

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from gateway.bootstrap import Services
 
 CUSTOMERS = {"acme": "USD", "bora": "USD", "castor": "EUR", "dyn": "JPY"}
+# castor and dyn have no segment.
+SEGMENTS = {"acme": "Enterprise", "bora": "Mid-Market"}
 START = date(2024, 6, 1)
 
 
@@ -62,13 +64,23 @@ def _random_invoices(rng: random.Random, count: int) -> list[Inv]:
 def mirror(services: Services) -> list[Inv]:
     invoices = _random_invoices(random.Random(7), 120)
     with services.uow() as uow:
-        seed(uow.session, CUSTOMERS, invoices)
+        seed(uow.session, CUSTOMERS, invoices, SEGMENTS)
         uow.commit()
     return invoices
 
 
-def _expected(invoices: list[Inv], as_of: date, currency: str, months: int = 3):
-    facts = [i.fact() for i in invoices if CUSTOMERS[i.customer] == currency]
+def _expected(
+    invoices: list[Inv],
+    as_of: date,
+    currency: str,
+    months: int = 3,
+    customers: tuple[str, ...] = tuple(CUSTOMERS),
+):
+    facts = [
+        i.fact()
+        for i in invoices
+        if CUSTOMERS[i.customer] == currency and i.customer in customers
+    ]
     spec = buckets()
     return report(
         inputs_from_facts(facts, as_of, months=months, history=HISTORY, spec=spec)
@@ -141,3 +153,28 @@ def test_dso_trend_equals_the_reference_at_each_month_end(
             expected.dso_count_back,
         )
         assert point.open_receivables == expected.open_receivables
+
+
+@pytest.mark.parametrize("as_of", [date(2025, 3, 31), date(2025, 12, 31)])
+def test_sql_kpis_per_segment_equal_the_reference_of_its_customers(
+    services: Services, mirror: list[Inv], as_of: date
+) -> None:
+    got = kpi_summary(services, KpiQuery(as_of=as_of, group="segment", currency="USD"))
+
+    reports = {g.key: g.report for g in got.groups}
+    assert reports == {
+        "Enterprise": _expected(mirror, as_of, "USD", customers=("acme",)),
+        "Mid-Market": _expected(mirror, as_of, "USD", customers=("bora",)),
+    }
+
+
+def test_customers_without_a_segment_form_the_null_group(
+    services: Services, mirror: list[Inv]
+) -> None:
+    as_of = date(2025, 12, 31)
+
+    got = kpi_summary(services, KpiQuery(as_of=as_of, group="segment", currency="EUR"))
+
+    [group] = got.groups
+    assert (group.key, group.label) == (None, None)
+    assert group.report == _expected(mirror, as_of, "EUR", customers=("castor",))

@@ -32,6 +32,7 @@ CUSTOMER_ROW = {
     "creditlimit": "50000",
     "subsidiary": "ACME US",
     "terms": "Net 30",
+    "category": "Mid-Market",
     "isinactive": "F",
     "externalid": "crm-311",
     "custentity_arb_collection_status": "watch",
@@ -115,6 +116,7 @@ def test_customer_row_maps_to_the_golden_canonical_customer(
             "credit_limit": Decimal("50000.00"),
             "company": "ACME US",
             "terms": "Net 30",
+            "segment": "Mid-Market",
             "is_active": True,
             "collection_status": "watch",
             "risk_score": 42,
@@ -131,6 +133,15 @@ def test_inactive_customer_with_null_columns_is_inactive_with_cleared_fields(
     assert record.fields["is_active"] is False
     assert record.fields["email"] is None
     assert record.fields["phone"] is None
+
+
+def test_customer_category_is_the_segment_and_no_category_clears_it(
+    netsuite: CompiledMapping,
+) -> None:
+    row = {k: v for k, v in CUSTOMER_ROW.items() if k != "category"}
+
+    assert netsuite.inbound("customers", CUSTOMER_ROW).fields["segment"] == "Mid-Market"
+    assert netsuite.inbound("customers", row).fields["segment"] is None
 
 
 def test_customer_without_isinactive_column_is_active(

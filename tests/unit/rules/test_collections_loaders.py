@@ -31,6 +31,30 @@ def test_default_strategies_end_with_a_group_that_takes_everyone() -> None:
     assert used <= set(RULE_TYPES)
 
 
+def test_default_strategies_group_on_the_same_fields_as_before() -> None:
+    strategies = load_strategies_yaml(_default("strategies.yaml"), "strategies.yaml")
+
+    assert [(g.name, dict(g.match)) for g in strategies.groups] == [
+        ("usd", {"currency": frozenset({"USD"})}),
+        ("everyone-else", {}),
+    ]
+
+
+def test_a_group_may_match_on_the_segment() -> None:
+    text = (
+        "name: s\ngroups:\n- name: key-accounts\n  collector: kim\n"
+        "  match: {segment: [Enterprise, Mid-Market], currency: USD}\n"
+        "  rules: [{type: overdue_above, points: 5, args: {amount: 100}}]\n"
+    )
+
+    [group] = load_strategies_yaml(text, "s.yaml").groups
+
+    assert group.match == {
+        "segment": frozenset({"Enterprise", "Mid-Market"}),
+        "currency": frozenset({"USD"}),
+    }
+
+
 SCORING_ERRORS = [
     ("name: s\ncomponents: {overdue_shares: {weight: 1}}", "components.overdue_shares", "did you mean overdue_share"),
     ("name: s\ncomponents: {overdue_share: {weight: -1}}", "components.overdue_share.weight", "whole number"),
@@ -63,7 +87,7 @@ STRATEGY_ERRORS = [
     ("name: s\ngroups:\n- name: g\n  rules: [{type: predicted_late_above, points: 5, args: {probability: 1.5}}]", "groups[0].rules[0].args.probability", "not a valid probability"),
     ("name: s\ngroups:\n- name: g\n  rules: [{type: promise_due_today, points: 5, args: {days: 1}}]", "groups[0].rules[0].args.days", "unknown argument"),
     ("name: s\ngroups:\n- name: g\n  rules: [{type: promise_due_today, points: many}]", "groups[0].rules[0].points", "whole number"),
-    ("name: s\ngroups:\n- name: g\n  match: {segmnt: A}\n  rules: []", "groups[0].match.segmnt", "unknown field"),
+    ("name: s\ngroups:\n- name: g\n  match: {segmnt: A}\n  rules: []", "groups[0].match.segmnt", "did you mean segment"),
     ("name: s\ngroups:\n- name: g\n  match: {currency: [1]}\n  rules: []", "groups[0].match.currency", "text"),
     ("name: s\ngroups:\n- {rules: []}", "groups[0].name", "missing"),
     (f"name: s\ngroups:\n{GROUP}{GROUP}", "groups[1].name", "duplicate group"),

@@ -55,6 +55,7 @@ SHARED_CONTACT = FieldRule(Owner.CRM, DriftPolicy.ACCEPT, ConflictPolicy.LATEST_
         ("customer.credit_limit", ERP_FACT),
         ("customer.name", ERP_FLAGGED),
         ("customer.terms", ERP_FLAGGED),
+        ("customer.segment", ERP_FLAGGED),
         ("customer.email", SHARED_CONTACT),
         ("customer.phone", SHARED_CONTACT),
         ("customer.collection_status", GATEWAY_STATE),

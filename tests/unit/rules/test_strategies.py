@@ -121,3 +121,40 @@ def test_a_customer_no_group_takes_stays_off_the_list() -> None:
     given = facts({"oldest_days": 90}, attributes={"currency": "EUR"})
 
     assert prioritize(given, only_usd, AS_OF) is None
+
+
+def _by_segment() -> Strategies:
+    key = CollectionGroup(
+        "key-accounts", "kim", {"segment": frozenset({"Enterprise"})}, RULES
+    )
+    small = CollectionGroup(
+        "small-usd",
+        "sam",
+        {"segment": frozenset({"Small Business"}), "currency": frozenset({"USD"})},
+        RULES,
+    )
+    return Strategies("s-seg", (key, small, CollectionGroup("rest", None, {}, RULES)))
+
+
+@pytest.mark.parametrize(
+    ("attributes", "group", "collector"),
+    [
+        ({"segment": "Enterprise", "currency": "EUR"}, "key-accounts", "kim"),
+        ({"segment": "Small Business", "currency": "USD"}, "small-usd", "sam"),
+        # Every listed field must match: a small EUR customer is not small-usd's.
+        ({"segment": "Small Business", "currency": "EUR"}, "rest", None),
+        ({"segment": "Mid-Market", "currency": "USD"}, "rest", None),
+        # A customer without a segment matches no segment group.
+        ({"segment": None, "currency": "USD"}, "rest", None),
+        ({"currency": "USD"}, "rest", None),
+    ],
+)
+def test_collection_groups_match_on_the_customer_segment(
+    attributes: dict[str, str | None], group: str, collector: str | None
+) -> None:
+    given = facts({"oldest_days": 90, "overdue_total": "5000"}, attributes=attributes)
+
+    found = prioritize(given, _by_segment(), AS_OF)
+
+    assert found is not None
+    assert (found.group, found.collector) == (group, collector)
