@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.resources
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from adapters import load_factory
 from adapters.errors import AdapterError
@@ -19,12 +19,17 @@ from mappings.errors import MappingFileError
 from rules.loaders import RuleFileError, load_ownership_yaml
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Hashable
+
     from sqlalchemy import Engine
 
     from adapters.base import SourceAdapter
     from gateway.settings import ConnectionSettings, Settings
     from mappings.compiler import CompiledMapping
     from rules.ownership import OwnershipRules
+
+
+T = TypeVar("T")
 
 
 def _default_text(package: str, name: str) -> tuple[str, str]:
@@ -43,6 +48,7 @@ class Services:
     _adapters: dict[str, Any] = field(default_factory=dict)
     _mappings: dict[str, Any] = field(default_factory=dict)
     _rules: Any = None
+    _cache: dict[Hashable, Any] = field(default_factory=dict)
 
     def uow(self) -> UnitOfWork:
         """A unit of work for writes."""
@@ -64,6 +70,13 @@ class Services:
             except AdapterError as exc:
                 raise ConfigError(f"connection {name}: {exc.message}") from exc
         return self._adapters[name]  # type: ignore[no-any-return]
+
+    def cached(self, key: Hashable, load: Callable[[], T]) -> T:
+        """``load()`` once per process for ``key``: for values that never change once
+        written (a stored prediction model version, say)."""
+        if key not in self._cache:
+            self._cache[key] = load()
+        return self._cache[key]  # type: ignore[no-any-return]
 
     def set_adapter(self, name: str, adapter: object) -> None:
         """Use a ready-made adapter for a connection (tests, the demo)."""

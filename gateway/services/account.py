@@ -19,9 +19,12 @@ from gateway.queries.account import read_account
 from gateway.queries.prediction_facts import invoice_labels, load_facts
 from gateway.queries.priorities import latest_score
 from gateway.queries.promises import customer_promises, kept_rate
-from gateway.services.prediction import PredictionError, PredictionSet, predict_open
-from gateway.services.prediction_model import FittedModel
-from gateway.store import prediction_repo
+from gateway.services.prediction import (
+    PredictionError,
+    PredictionSet,
+    predict_open,
+    stored_model,
+)
 from rules.kpis import average_days, paid_stats
 
 if TYPE_CHECKING:
@@ -98,15 +101,6 @@ class Account:
     payments: tuple[PaymentLine, ...]
 
 
-def latest_model(services: Services) -> tuple[FittedModel, str] | None:
-    """The most recently trained stored model and its version, or None."""
-    with services.read_uow() as uow:
-        stored = prediction_repo.find(uow.session)
-    if stored is None:
-        return None
-    return FittedModel.loads(stored.model), stored.version
-
-
 def account_facts(services: Services, customer_id: int) -> list[InvoiceFacts]:
     """The customer's invoices as prediction facts (the only ones their features use)."""
     with services.read_uow() as uow:
@@ -124,7 +118,7 @@ def customer_predictions(
     Raises:
         PredictionError: no model is stored yet (or the stored one is unusable).
     """
-    found = latest_model(services)
+    found = stored_model(services)
     if found is None:
         raise PredictionError(NO_MODEL)
     model, version = found

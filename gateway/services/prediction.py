@@ -60,6 +60,7 @@ __all__ = [
     "predict_open",
     "predictions",
     "retrain_latest",
+    "stored_model",
     "train_model",
     "train_on",
 ]
@@ -230,7 +231,7 @@ def predictions(
     Raises:
         PredictionError: no model is stored (or none with that version).
     """
-    found = _stored_model(services, version)
+    found = stored_model(services, version)
     if found is None:
         which = f"model {version!r}" if version else "prediction model"
         raise PredictionError(f"no {which}: run `arbridge model train --cutoff DATE`")
@@ -239,20 +240,33 @@ def predictions(
     return PredictionSet(as_of, model_version, items)
 
 
-def _stored_model(
+def stored_model(
     services: Services, version: str | None = None
 ) -> tuple[FittedModel, str] | None:
+    """A stored model (default: the latest) with its version, or None.
+
+    A stored version never changes, so each is unpickled once per process: pages
+    that predict (the account view) then only ask the database which is latest.
+    """
     with services.read_uow() as uow:
-        stored = prediction_repo.find(uow.session, version)
-    if stored is None:
-        return None
-    return FittedModel.loads(stored.model), stored.version
+        found = prediction_repo.find_version(uow.session, version)
+        if found is None:
+            return None
+
+        def load() -> FittedModel:
+            blob = prediction_repo.model_blob(uow.session, found)
+            if blob is None:
+                raise PredictionError(f"model {found!r} has no stored estimators")
+            return FittedModel.loads(blob)
+
+        model = services.cached(("prediction-model", found), load)
+    return model, found
 
 
 def latest_customer_p_late(services: Services, as_of: date) -> CustomerLateness | None:
     """Predict the invoices open at ``as_of`` with the latest model and fold them per
     customer for scoring; None when no model is stored yet."""
-    found = _stored_model(services)
+    found = stored_model(services)
     if found is None:
         return None
     model, version = found
@@ -266,7 +280,7 @@ def latest_customer_p_late(services: Services, as_of: date) -> CustomerLateness 
 def retrain_latest(services: Services, cutoff: date) -> TrainingReport | None:
     """Train a new version at ``cutoff`` with the latest model's feature set and
     estimator (what the user chose stays chosen); None when no model is stored."""
-    found = _stored_model(services)
+    found = stored_model(services)
     if found is None:
         return None
     model = found[0]

@@ -48,6 +48,23 @@ def save(session: Session, stored: StoredModel) -> None:
     session.flush()
 
 
+def find_version(session: Session, version: str | None = None) -> str | None:
+    """The version ``version`` if stored, or the latest one's; without the blob."""
+    query = select(PredictionModel.version)
+    if version is not None:
+        query = query.where(PredictionModel.version == version)
+    return session.scalars(
+        query.order_by(PredictionModel.trained_at.desc(), PredictionModel.id.desc())
+    ).first()
+
+
+def model_blob(session: Session, version: str) -> bytes | None:
+    """The pickled estimators of a stored version."""
+    return session.scalar(
+        select(PredictionModel.model).where(PredictionModel.version == version)
+    )
+
+
 def find(session: Session, version: str | None = None) -> StoredModel | None:
     """The model called ``version``, or the most recently trained one."""
     query = select(PredictionModel)

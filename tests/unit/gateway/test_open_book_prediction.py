@@ -14,6 +14,7 @@ from gateway.queries.prediction_facts import load_fact_columns, load_facts
 from gateway.services.prediction import (
     latest_customer_p_late,
     predictions,
+    stored_model,
     train_model,
 )
 from rules.prediction_columns import InvoiceColumns
@@ -68,3 +69,23 @@ def test_the_scores_p_late_is_the_amount_weighted_mean_of_the_shown_predictions(
         assert float(folded.p_late[customer]) == pytest.approx(
             float(weighted / total), abs=5e-5
         )
+
+
+def test_a_stored_model_is_loaded_once_and_a_newer_one_is_picked_up(
+    services: Services, seed: Seed
+) -> None:
+    assert stored_model(services) is None
+    first = train_model(services, CUTOFF).version
+    model, version = stored_model(services) or (None, None)
+
+    again = stored_model(services)
+    newer = train_model(services, CUTOFF, estimator="boosting").version
+    latest = stored_model(services)
+
+    assert version == first
+    assert again is not None
+    assert again[0] is model
+    assert latest is not None
+    assert latest[1] == newer != first
+    assert latest[0].estimator == "boosting"
+    assert stored_model(services, first) == (model, first)
