@@ -49,7 +49,8 @@ def score(
     click.echo(
         f"scored {summary.scored} customers as of {summary.as_of} ({summary.version}): "
         f"{summary.prioritized} on the worklist, in {summary.seconds:.2f}s "
-        f"(prediction model {model})"
+        f"(prediction model {model}); {summary.changed} risk scores changed "
+        "(queued for the ERPs)"
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
 DEMO_DIR = Path("var")
 # Illustrative rates to USD (the demo's base currency), so the KPIs cover every
 # currency the sandbox uses; a real installation sets its own with `arbridge fx set`.
+# The model learns from invoices settled before today - 90 days and is tested on
+# those issued since.
+DEMO_MODEL_HOLDOUT_DAYS = 90
 DEMO_FX = (("EUR", "1.08"), ("GBP", "1.27"), ("CAD", "0.73"))
 DEMO_USERS = (
     ("admin", "admin", "admin-demo-pw"),
@@ -72,10 +76,30 @@ def _first_sync_and_scores(
     if services.settings.base_currency == "USD":
         for currency, rate in DEMO_FX:
             set_rate(services, currency, rate)
+    _train_model(services, echo)
     scored = score_all(services, load_config(None, None), services.clock.now().date())
     echo(
         f"scored {scored.scored} customers, {scored.prioritized} on the worklist "
         "(`arbridge score` recomputes)"
+    )
+
+
+def _train_model(services: Services, echo: Callable[[str], None]) -> None:
+    """Train a payment-prediction model on the mirrored history, so the scores and
+    the account view carry predictions (as `arbridge model train` would)."""
+    from gateway.services.prediction import PredictionError, train_model
+
+    cutoff = services.clock.now().date() - timedelta(days=DEMO_MODEL_HOLDOUT_DAYS)
+    try:
+        report = train_model(services, cutoff)
+    except PredictionError as exc:
+        echo(f"no prediction model: {exc}")
+        return
+    accuracy = report.metrics.get("accuracy")
+    tested = f", accuracy {accuracy:.3f} on {report.n_test}" if accuracy else ""
+    echo(
+        f"prediction model {report.version}: trained on {report.n_train} settled "
+        f"invoices{tested} issued since {cutoff}"
     )
 
 

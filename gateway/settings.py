@@ -114,6 +114,8 @@ class Settings:
     base_currency: str = "USD"  # KPIs are reported in it (FX from the mirror)
     # When `arbridge worker` runs the daily collections jobs (UTC).
     daily_at: time = time(2, 0)
+    # A scoring run sets customers' risk_score and writes the changes to their ERPs.
+    write_back_scores: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -130,6 +132,7 @@ class Settings:
             ownership_path=Path(ownership) if ownership else None,
             base_currency=base_currency(env),
             daily_at=daily_at(env),
+            write_back_scores=flag(env, "ARBRIDGE_WRITE_BACK_SCORES", default=True),
         )
 
     def connection(self, name: str) -> ConnectionSettings:
@@ -279,4 +282,20 @@ def daily_at(env: Mapping[str, str]) -> time:
         if hour < 24 and minute < 60:
             return time(hour, minute)
     msg = f"ARBRIDGE_DAILY_AT: {raw!r} is not a time of day as HH:MM (UTC)"
+    raise ConfigError(msg)
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    """A yes/no variable: 1/true/yes/on or 0/false/no/off (any case); unset: default."""
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE | _FALSE:
+        return value in _TRUE
+    msg = f"{name}: {raw!r} is not one of true/false, yes/no, on/off, 1/0"
     raise ConfigError(msg)

@@ -89,6 +89,8 @@ def encode_value(value: object) -> str | None:
         return None
     if isinstance(value, str):
         return value
+    if type(value) is int:  # not bool; the JSON text without the encoder's cost
+        return str(value)
     return _VALUE_JSON(value)
 
 

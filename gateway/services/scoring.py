@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from gateway.errors import ConfigError
 from gateway.queries.collections_facts import customer_facts
 from gateway.services.prediction import latest_customer_p_late
+from gateway.services.score_writeback import write_back_scores
 from gateway.store import collections_repo as repo
 from rules.collections_loaders import load_scoring_yaml, load_strategies_yaml
 from rules.loaders import RuleFileError
@@ -48,6 +49,7 @@ class ScoringSummary:
     seconds: float
     version: str
     model_version: str | None = None  # the prediction model behind p_late, if any
+    changed: int = 0  # customers whose risk_score changed (and went to their ERPs)
 
 
 def _text(path: Path | None, name: str) -> tuple[str, str]:
@@ -143,6 +145,8 @@ def score_all(
 ) -> ScoringSummary:  # fmt: skip
     """Compute and store every customer's score and the worklist priorities.
 
+    A customer whose score differs from its ``risk_score`` gets the new one, audited
+    and queued for its ERPs, in the same transaction (see ``score_writeback``).
     ``p_late`` (customer id -> probability of paying late) defaults to the latest
     stored prediction model's forecast for the invoices open at ``as_of``; without a
     model (or for customers it has nothing open for) that component scores 0.
@@ -169,8 +173,9 @@ def score_all(
                 for a in assignments
             ],
         )
+        changed = write_back_scores(services, uow.session, totals, now)
         uow.commit()
     seconds = time.perf_counter() - started
     return ScoringSummary(
-        as_of, len(scores), len(assignments), seconds, version, model_version
+        as_of, len(scores), len(assignments), seconds, version, model_version, changed
     )

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 
+from gateway.store.bulk import bulk_insert_values
+from gateway.store.mirror import one_of
 from gateway.store.models import (
     Conflict,
     OutboxItem,
@@ -17,7 +20,16 @@ from gateway.store.models import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sqlalchemy.orm import Session
+
+_OUTBOX: Table = OutboxItem.__table__  # type: ignore[assignment]
+_UPDATE_KEYS = (
+    "idempotency_key", "connection", "operation", "object_type", "local_id",
+    "external_id", "fields", "status", "attempts", "next_attempt_at", "created_at",
+    "updated_at",
+)  # fmt: skip
 
 
 class SyncRepository:
@@ -169,6 +181,105 @@ class SyncRepository:
         )
         self.session.add(item)
         return item
+
+    def enqueue_field_updates(
+        self,
+        *,
+        object_type: str,
+        targets: Sequence[tuple[str, int, str | None]],
+        fields: list[str],
+        at: datetime,
+    ) -> int:
+        """:meth:`enqueue_field_update` for many records, in a few statements each
+        connection (a scoring run queues one write per customer).
+
+        ``targets`` are ``(connection, local id, external id)``. A record with a
+        pending write has ``fields`` folded into it; the others get a new row, keyed
+        as the single enqueue keys it. Returns the number of new rows.
+        """
+        by_connection: dict[str, dict[int, str | None]] = defaultdict(dict)
+        for connection, local_id, external_id in targets:
+            by_connection[connection][local_id] = external_id
+        added = 0
+        for connection, wanted in by_connection.items():
+            folded = self._fold_pending(
+                connection, object_type, list(wanted), fields, at
+            )
+            fresh = {i: ext for i, ext in wanted.items() if i not in folded}
+            added += self._add_updates(connection, object_type, fresh, fields, at)
+        return added
+
+    def _fold_pending(
+        self,
+        connection: str,
+        object_type: str,
+        local_ids: list[int],
+        fields: list[str],
+        at: datetime,
+    ) -> set[int]:
+        """Add ``fields`` to the pending writes of ``local_ids``; returns the ids that
+        had one. Locked, as in :meth:`enqueue_field_update`."""
+        # Any: the local id filter excludes NULLs, which the column type cannot show.
+        rows: Any = self.session.execute(
+            select(OutboxItem.id, OutboxItem.local_id, OutboxItem.fields)
+            .where(
+                OutboxItem.connection == connection,
+                OutboxItem.object_type == object_type,
+                OutboxItem.operation == "update",
+                OutboxItem.status == "pending",
+                one_of(self.session, OutboxItem.local_id, local_ids),
+            )
+            .order_by(OutboxItem.id)
+            .with_for_update()
+        )
+        folded: set[int] = set()
+        changes = []
+        for item_id, local_id, current in rows:
+            if local_id not in folded:  # the oldest pending write takes the fields
+                folded.add(local_id)
+                merged = sorted(set(json.loads(current)) | set(fields))
+                changes.append({"b_id": item_id, "b_fields": json.dumps(merged)})
+        if changes:
+            self.session.execute(
+                update(_OUTBOX)
+                .where(_OUTBOX.c.id == bindparam("b_id"))
+                .values(fields=bindparam("b_fields"), updated_at=at),
+                changes,
+            )
+        return folded
+
+    def _add_updates(
+        self,
+        connection: str,
+        object_type: str,
+        wanted: dict[int, str | None],
+        fields: list[str],
+        at: datetime,
+    ) -> int:
+        if not wanted:
+            return 0
+        # Rows so far per record: the new row's key takes the next number.
+        sent: dict[int | None, int] = dict(
+            self.session.execute(
+                select(OutboxItem.local_id, func.count())
+                .where(
+                    OutboxItem.connection == connection,
+                    OutboxItem.object_type == object_type,
+                    one_of(self.session, OutboxItem.local_id, list(wanted)),
+                )
+                .group_by(OutboxItem.local_id)
+            ).all()
+        )
+        encoded = json.dumps(sorted(set(fields)))
+        prefix = f"{connection}:{object_type}"
+        rows = [
+            (f"{prefix}:{local_id}:update:{sent.get(local_id, 0) + 1}", connection,
+             "update", object_type, local_id, external_id, encoded, "pending", 0,
+             at, at, at)
+            for local_id, external_id in wanted.items()
+        ]  # fmt: skip
+        bulk_insert_values(self.session, _OUTBOX, _UPDATE_KEYS, rows)
+        return len(rows)
 
     def mark_stale_runs(self, connection: str, at: datetime) -> int:
         """Close runs left 'running' by a process that died."""

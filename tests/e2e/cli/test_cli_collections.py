@@ -23,14 +23,22 @@ def test_score_stores_scores_and_priorities_as_of_a_day(run):
     )
     assert found, result.output
     assert "(prediction model none: predicted lateness counts 0)" in result.output
+    changed = re.search(
+        r"(\d+) risk scores changed \(queued for the ERPs\)", result.output
+    )
+    assert changed, result.output
     engine = create_engine(f"sqlite:///{run.db}")
     with engine.connect() as conn:
         scores = conn.execute(text("SELECT count(*) FROM customer_scores")).scalar_one()
         listed = conn.execute(
             text("SELECT count(*) FROM customer_priorities")
         ).scalar_one()
+        queued = conn.execute(
+            text("SELECT count(*) FROM outbox WHERE object_type = 'customer'")
+        ).scalar_one()
     engine.dispose()
     assert (scores, listed) == (int(found.group(1)), int(found.group(2)))
+    assert queued == int(changed.group(1)) > 0
     assert listed > 0
 
 

@@ -65,3 +65,19 @@ def test_secret_never_prints():
     secret = Secret("hunter2")
     assert "hunter2" not in f"{secret} {secret!r}"
     assert secret.reveal() == "hunter2"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [(None, True), ("", True), ("true", True), ("Yes", True), ("1", True),
+     ("false", False), ("OFF", False), ("no", False), (" 0 ", False)],
+)  # fmt: skip
+def test_score_write_back_is_on_unless_the_deployment_turns_it_off(raw, expected):
+    env = {} if raw is None else {"ARBRIDGE_WRITE_BACK_SCORES": raw}
+
+    assert Settings.from_env(env).write_back_scores is expected
+
+
+def test_a_bad_score_write_back_flag_is_named():
+    with pytest.raises(ConfigError, match=r"ARBRIDGE_WRITE_BACK_SCORES: 'maybe'"):
+        Settings.from_env({"ARBRIDGE_WRITE_BACK_SCORES": "maybe"})
