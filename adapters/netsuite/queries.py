@@ -214,7 +214,7 @@ INVOICES: Final = StreamQuery(
                t.custbody_arb_collection_status, t.custbody_arb_dunning_level,
                TO_CHAR(t.custbody_arb_promise_date, 'YYYY-MM-DD')
                  AS custbody_arb_promise_date,
-               t.custbody_arb_in_dispute,
+               t.custbody_arb_in_dispute, t.tobeemailed,
                TO_CHAR(t.lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS lastmodifieddate
         FROM transaction t
         JOIN currency cur ON cur.id = t.currency

@@ -216,6 +216,7 @@ def _transaction(
     else:
         body["amountRemaining"] = _decimal(row["foreignamountunpaid"])
         body["amountPaid"] = _decimal(row["foreignamountpaid"])
+        body["toBeEmailed"] = row["tobeemailed"] == "T"
     return body
 
 

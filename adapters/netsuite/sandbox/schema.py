@@ -42,7 +42,8 @@ CREATE TABLE "transaction" (
     posting TEXT NOT NULL DEFAULT 'T', externalid TEXT, createddate TEXT NOT NULL,
     lastmodifieddate TEXT NOT NULL, custbody_arb_collection_status TEXT,
     custbody_arb_dunning_level INTEGER, custbody_arb_promise_date TEXT,
-    custbody_arb_in_dispute TEXT NOT NULL DEFAULT 'F');
+    custbody_arb_in_dispute TEXT NOT NULL DEFAULT 'F',
+    tobeemailed TEXT NOT NULL DEFAULT 'F');
 CREATE TABLE transactionline (
     "transaction" INTEGER NOT NULL, id INTEGER NOT NULL, mainline TEXT NOT NULL,
     subsidiary INTEGER, entity INTEGER, netamount TEXT, foreignamount TEXT, memo TEXT,
@@ -68,6 +69,7 @@ TXN_COLUMNS: Final = (
     "foreignpaymentamountunused", "memo", "terms", "voided", "posting", "externalid",
     "createddate", "lastmodifieddate", "custbody_arb_collection_status",
     "custbody_arb_dunning_level", "custbody_arb_promise_date", "custbody_arb_in_dispute",
+    "tobeemailed",
 )
 CUSTOMER_COLUMNS: Final = (
     "id", "entityid", "companyname", "email", "phone", "currency", "subsidiary", "terms",
@@ -84,7 +86,12 @@ LINK_COLUMNS: Final = (
 )
 # fmt: on
 DELETED_COLUMNS: Final = ("recordid", "recordtype", "deleteddate", "name")
-_TXN_DEFAULTS: Final = {"voided": "F", "posting": "T", "custbody_arb_in_dispute": "F"}
+_TXN_DEFAULTS: Final = {
+    "voided": "F",
+    "posting": "T",
+    "custbody_arb_in_dispute": "F",
+    "tobeemailed": "F",
+}
 
 
 def transaction_row(values: dict[str, object]) -> tuple[object, ...]:

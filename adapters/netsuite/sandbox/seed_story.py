@@ -23,6 +23,15 @@ _MEMOS: Final = (
 )
 
 
+def to_be_emailed(n: int) -> str:
+    """The "To Be E-mailed" checkbox of the ``n``-th seeded invoice: 'T' for 3 in 5.
+
+    Taken from ``n``, not from the random stream, so every other seeded value stays
+    what it was before the checkbox was seeded.
+    """
+    return "T" if n % 5 < 3 else "F"
+
+
 class InvoiceStory:
     """Write one invoice and the credit memo and payment rows that touched it."""
 
@@ -77,6 +86,7 @@ class InvoiceStory:
             "externalid": f"LEGACY-{self.n:06d}" if rng.random() < 0.2 else None,
             "createddate": utc_text(self.created),
             "lastmodifieddate": self.s.touched(self.changed),
+            "tobeemailed": to_be_emailed(self.n),
             **self.extra,
         }
 

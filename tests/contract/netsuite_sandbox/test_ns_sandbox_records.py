@@ -38,6 +38,25 @@ def test_get_invoice_returns_typed_values(api: Api, sandbox: NetSuiteSandbox) ->
     assert body["currency"]["refName"] in {"USD", "EUR", "GBP", "CAD"}
     assert body["tranDate"] == "2025-06-01"
     assert body["custbody_arb_in_dispute"] is False
+    assert body["toBeEmailed"] is False
+
+
+def test_get_invoice_shows_the_to_be_emailed_checkbox_as_a_boolean(
+    api: Api, sandbox: NetSuiteSandbox
+) -> None:
+    # Seeded invoice n is e-mailed when n % 5 < 3: INV000001 is, INV000004 is not.
+    ids = {
+        r["tranid"]: r["id"]
+        for r in sandbox.query(
+            'SELECT id, tranid FROM "transaction" '
+            "WHERE tranid IN ('INV000001', 'INV000004')"
+        )
+    }
+
+    emailed = api.record("GET", f"/invoice/{ids['INV000001']}").json()
+    not_emailed = api.record("GET", f"/invoice/{ids['INV000004']}").json()
+
+    assert (emailed["toBeEmailed"], not_emailed["toBeEmailed"]) == (True, False)
 
 
 def test_get_customer_names_its_category_and_omits_an_unset_one(api: Api) -> None:

@@ -13,6 +13,7 @@ import pytest
 from ns_sandbox_helpers import ANCHOR
 
 from adapters.netsuite.sandbox import NetSuiteSandbox
+from adapters.netsuite.sandbox.seed_story import to_be_emailed
 
 TABLES = (
     "SELECT * FROM customer ORDER BY id",
@@ -85,6 +86,26 @@ def test_default_seed_spreads_customers_over_categories(
         "Small Business": 120,
         None: 30,
     }
+
+
+def test_default_seed_emails_three_invoices_in_five_by_their_number(
+    full: NetSuiteSandbox,
+) -> None:
+    invoices = full.query(
+        "SELECT tranid, tobeemailed FROM \"transaction\" WHERE type = 'CustInvc'"
+    )
+    others = full.query(
+        'SELECT DISTINCT tobeemailed FROM "transaction" '
+        "WHERE type IN ('CustCred', 'CustPymt')"
+    )
+
+    # tranid INV<n>: the checkbox comes from n, not from the random stream.
+    assert all(
+        r["tobeemailed"] == to_be_emailed(int(r["tranid"][3:])) for r in invoices
+    )
+    emailed = sum(r["tobeemailed"] == "T" for r in invoices) / len(invoices)
+    assert 0.59 <= emailed <= 0.61
+    assert others == [{"tobeemailed": "F"}]
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ INVOICES_QUERY = """SELECT t.id, t.tranid, t.type, t.status, t.entity,
        t.externalid, s.name AS subsidiary, t.custbody_arb_collection_status,
        t.custbody_arb_dunning_level,
        TO_CHAR(t.custbody_arb_promise_date, 'YYYY-MM-DD') AS custbody_arb_promise_date,
-       t.custbody_arb_in_dispute,
+       t.custbody_arb_in_dispute, t.tobeemailed,
        TO_CHAR(t.lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS lastmodifieddate
 FROM transaction t
 JOIN currency cur ON cur.id = t.currency
@@ -250,6 +250,22 @@ def test_invoices_query_reads_invoices_and_credit_memos_with_subsidiary(
     assert len(items) == expected[0]["n"]
     assert {item["type"] for item in items} == {"CustInvc", "CustCred"}
     assert all(item["subsidiary"].startswith("ARBridge") for item in items)
+
+
+def test_invoices_query_reads_the_to_be_emailed_checkbox_as_t_or_f(
+    api: Api, sandbox: NetSuiteSandbox
+) -> None:
+    items = _read_all(api, INVOICES_QUERY, "t", page_size=50)
+
+    stored = sandbox.query(
+        'SELECT id, tobeemailed FROM "transaction" '
+        "WHERE type IN ('CustInvc', 'CustCred')"
+    )
+    assert {item["id"]: item["tobeemailed"] for item in items} == {
+        str(r["id"]): r["tobeemailed"] for r in stored
+    }
+    invoices = {item["tobeemailed"] for item in items if item["type"] == "CustInvc"}
+    assert invoices == {"T", "F"}
 
 
 def test_results_are_capped_at_100000_rows(api: Api) -> None:

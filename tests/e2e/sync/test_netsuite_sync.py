@@ -279,3 +279,62 @@ def test_a_full_sync_fills_the_segment_of_customers_mirrored_before_it_existed(e
     sync_connection(env.services, CONNECTION, full=True)
 
     assert _segments(env.services) == expected
+
+
+def _channels(services) -> dict[str, str | None]:
+    """Mirrored invoices' (and credit memos') channels by NetSuite internal id."""
+    with services.read_uow() as uow:
+        rows = uow.session.execute(
+            select(ExternalRef.external_id, Invoice.channel)
+            .join(Invoice, Invoice.id == ExternalRef.local_id)
+            .where(ExternalRef.object_type == "invoice")
+        )
+        return dict(rows.all())
+
+
+def _sandbox_channels(sandbox) -> dict[str, str]:
+    rows = sandbox.query(
+        "SELECT id, tobeemailed FROM \"transaction\" WHERE type IN ('CustInvc','CustCred')"
+    )
+    return {
+        str(r["id"]): "electronic" if r["tobeemailed"] == "T" else "paper" for r in rows
+    }
+
+
+def test_each_invoice_carries_the_channel_of_its_to_be_emailed_checkbox(env):
+    sync_connection(env.services, CONNECTION)
+    expected = _sandbox_channels(env.sandbox)
+
+    assert _channels(env.services) == expected
+    assert set(expected.values()) == {"electronic", "paper"}
+
+    # An AR clerk ticks "To Be E-mailed" on an invoice that was not e-mailed.
+    paper = next(
+        i for i in _open_invoice_ids(env.sandbox, 50) if expected[i] == "paper"
+    )
+    env.sandbox.update_record("transaction", paper, tobeemailed=True)
+
+    second = sync_connection(env.services, CONNECTION)
+
+    assert _invoice(env.services, paper).channel == "electronic"
+    assert second.counts.updated == 1
+    assert verify(env.services).ok
+
+
+def test_a_full_sync_fills_the_channel_of_invoices_mirrored_before_it_was_mapped(env):
+    sync_connection(env.services, CONNECTION)
+    expected = _channels(env.services)
+    # As a mirror synced before the mapping read the channel: none, not in the shadows.
+    with env.services.uow() as uow:
+        for ref in uow.session.scalars(
+            select(ExternalRef).where(ExternalRef.object_type == "invoice")
+        ):
+            shadow = json.loads(ref.shadow)
+            shadow.pop("channel", None)
+            ref.shadow = json.dumps(shadow)
+        uow.session.execute(update(Invoice).values(channel=None))
+        uow.commit()
+
+    sync_connection(env.services, CONNECTION, full=True)
+
+    assert _channels(env.services) == expected

@@ -60,6 +60,7 @@ INVOICE_ROW = {
     "custbody_arb_dunning_level": "2",
     "custbody_arb_promise_date": "2024-04-15",
     "custbody_arb_in_dispute": "T",
+    "tobeemailed": "T",
     "lastmodifieddate": "2024-03-02 10:11:12",
     "links": [],
 }
@@ -77,6 +78,7 @@ CREDIT_MEMO_ROW = {
     "foreignamountunpaid": "0",
     "voided": "F",
     "subsidiary": "ACME EU",
+    "tobeemailed": "F",
     "lastmodifieddate": "2024-03-11 00:00:00",
     "links": [],
 }
@@ -173,6 +175,7 @@ def test_invoice_row_maps_to_the_golden_canonical_invoice(
             "dunning_level": 2,
             "promise_date": date(2024, 4, 15),
             "in_dispute": True,
+            "channel": "electronic",
         },
         remote_modified=datetime(2024, 3, 2, 10, 11, 12, tzinfo=UTC),
     )
@@ -200,6 +203,7 @@ def test_credit_memo_row_maps_to_the_golden_canonical_credit_memo(
             "dunning_level": None,
             "promise_date": None,
             "in_dispute": False,
+            "channel": "paper",
         },
         remote_modified=datetime(2024, 3, 11, tzinfo=UTC),
     )
@@ -246,13 +250,23 @@ def test_every_default_stream_maps_every_canonical_field_netsuite_supplies(
     netsuite: CompiledMapping, stream: str, object_type: str
 ) -> None:
     assert netsuite.object_type(stream) == object_type
-    expected = frozenset(FIELDS[object_type]) - NOT_READ_FROM_NETSUITE
-    assert netsuite.inbound_fields(stream) == expected
+    assert netsuite.inbound_fields(stream) == frozenset(FIELDS[object_type])
 
 
-# The invoice's delivery channel (paper or electronic, a prediction feature) is not
-# read from NetSuite yet; file connections (docs/ibm-ar-mapping.yaml) supply it.
-NOT_READ_FROM_NETSUITE = frozenset({"channel"})
+# The channel comes from the "To Be E-mailed" checkbox alone (a rule reads one
+# column): not e-mailed reads as paper; no value or an unexpected one leaves it unknown.
+@pytest.mark.parametrize(
+    ("tobeemailed", "channel"),
+    [("T", "electronic"), ("F", "paper"), (None, None), ("X", None)],
+)
+def test_invoice_channel_is_electronic_when_to_be_emailed_and_paper_when_not(
+    netsuite: CompiledMapping, tobeemailed: str | None, channel: str | None
+) -> None:
+    row = {k: v for k, v in INVOICE_ROW.items() if k != "tobeemailed"}
+    if tobeemailed is not None:
+        row["tobeemailed"] = tobeemailed
+
+    assert netsuite.inbound("invoices", row).fields["channel"] == channel
 
 
 def test_the_deletions_stream_is_left_to_the_gateway(netsuite: CompiledMapping) -> None:
