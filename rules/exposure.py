@@ -49,6 +49,8 @@ class Exposure(NamedTuple):
         weighted_days: amount-weighted days beyond terms of the overdue invoices.
         disputed_items: open invoices flagged as in dispute.
         max_dunning_level: the highest dunning level among open invoices.
+        open_items: open invoices and credit memos (0: nothing open, nothing to
+            collect, though the customer is still scored).
     """
 
     open_total: Decimal = ZERO
@@ -58,6 +60,11 @@ class Exposure(NamedTuple):
     weighted_days: Decimal = ZERO
     disputed_items: int = 0
     max_dunning_level: int = 0
+    open_items: int = 0
+
+
+#: The exposure of a customer with no open item.
+NOTHING_OPEN: Final = Exposure()
 
 
 class CustomerFacts(NamedTuple):
@@ -95,7 +102,9 @@ class CustomerFacts(NamedTuple):
 class _Accumulator:
     """Running sums for one customer; Exposure is built once at the end."""
 
-    __slots__ = ("count", "days", "disputed", "dunning", "oldest", "open", "overdue")
+    __slots__ = (
+        "count", "days", "disputed", "dunning", "items", "oldest", "open", "overdue",
+    )  # fmt: skip
 
     def __init__(self) -> None:
         self.open = ZERO
@@ -105,8 +114,10 @@ class _Accumulator:
         self.days = ZERO  # sum of amount x days, divided by overdue at the end
         self.disputed = 0
         self.dunning = 0
+        self.items = 0
 
     def add(self, item: OpenItem, as_of: date) -> None:
+        self.items += 1
         if item.is_credit:
             self.open -= item.open_amount
             return
@@ -128,7 +139,7 @@ class _Accumulator:
         )
         return Exposure(
             self.open, self.overdue, self.count, self.oldest, weighted,
-            self.disputed, self.dunning,
+            self.disputed, self.dunning, self.items,
         )  # fmt: skip
 
 

@@ -202,8 +202,11 @@ def prioritize(
 
     Returns:
         The priority (sum of the points of the rules that hold, reasons in rule
-        order), or None when no group takes the customer or no rule holds.
+        order), or None when the customer has nothing open (nothing to collect),
+        no group takes them or no rule holds.
     """
+    if not facts.exposure.open_items:
+        return None
     group = strategies.group_of(facts)
     if group is None:
         return None

@@ -24,7 +24,13 @@ from gateway.store.models import (
     PaymentAllocation,
     Promise,
 )
-from rules.exposure import CustomerFacts, Exposure, OpenItem, summarize
+from rules.exposure import (
+    NOTHING_OPEN,
+    CustomerFacts,
+    Exposure,
+    OpenItem,
+    summarize,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -145,7 +151,12 @@ def _mean(total: Decimal, weight: Decimal) -> Decimal | None:
 def customer_facts(
     session: Session, as_of: date, p_late: Mapping[int, Decimal] | None = None
 ) -> list[CustomerFacts]:
-    """Facts for every live customer that has open items as of ``as_of``."""
+    """Facts for every live customer as of ``as_of``.
+
+    Customers with nothing open are scored too (their history still speaks: broken
+    promises, trend), so the risk score an ERP shows stays current after a customer
+    pays up; the strategies leave them off the worklist.
+    """
     exposures = summarize(open_items(session, as_of), as_of)
     promises = _promises(session, as_of)
     disputes, resolved = _disputes(session, as_of)
@@ -157,9 +168,7 @@ def customer_facts(
     )  # fmt: skip
     facts: list[CustomerFacts] = []
     for cid, company, currency, terms, segment, status, limit in customers:
-        exposure = exposures.get(cid)
-        if exposure is None:
-            continue
+        exposure = exposures.get(cid, NOTHING_OPEN)
         facts.append(_facts(cid, exposure, promises.get(cid, _Promises()),
             attributes={"company": company, "currency": currency, "terms": terms,
                         "segment": segment, "collection_status": status},

@@ -5,13 +5,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, select
 
 from gateway.services.scoring import load_config, score_all
-from gateway.store.models import AuditEntry, Customer, CustomerScore, OutboxItem
+from gateway.store.models import (
+    AuditEntry,
+    Customer,
+    CustomerPriority,
+    CustomerScore,
+    Invoice,
+    OutboxItem,
+)
 from gateway.store.sync_repo import SyncRepository
 from tests.conftest import make_services
 from tests.outbox_support import add_customer, add_invoice, bind, offline_netsuite
@@ -218,3 +226,27 @@ def test_nothing_is_written_when_the_deployment_turned_it_off(world, database_ur
     assert (summary.scored, summary.changed) == (4, 0)
     _nothing_written(off)
     off.services.dispose()
+
+
+def test_a_customer_who_paid_up_is_rescored_and_written_but_not_prioritized(world):
+    _score(world)
+    both = world.ids["both"]
+    before = _risk_scores(world)[both]
+    with world.services.uow() as uow:
+        for invoice in uow.session.scalars(
+            select(Invoice).where(Invoice.customer_id == both)
+        ):
+            invoice.open_amount, invoice.status = Decimal("0.00"), "paid"
+        uow.session.execute(delete(OutboxItem))
+        uow.commit()
+
+    again = _score(world)
+
+    assert before is not None
+    assert again.changed == 1
+    assert _risk_scores(world)[both] == _totals(world)[both] < before
+    with world.services.read_uow() as uow:
+        ranked = uow.session.scalars(select(CustomerPriority.customer_id)).all()
+    assert both not in ranked  # nothing open: nothing to collect
+    [item] = _outbox(world)
+    assert (item.local_id, json.loads(item.fields)) == (both, ["risk_score"])

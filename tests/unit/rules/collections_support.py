@@ -12,8 +12,9 @@ AS_OF = date(2026, 3, 31)
 
 
 def facts(exposure: dict[str, Any] | None = None, **kwargs: Any) -> CustomerFacts:
-    """Facts of customer 1: nothing owed unless ``exposure`` says otherwise."""
-    values = {
+    """Facts of customer 1: nothing owed unless ``exposure`` says otherwise (one
+    open item, unless ``open_items`` says otherwise: the strategies skip none)."""
+    values = {"open_items": 1} | {
         k: Decimal(v) if isinstance(v, str) else v for k, v in (exposure or {}).items()
     }
     return CustomerFacts(customer_id=1, exposure=Exposure(**values), **kwargs)

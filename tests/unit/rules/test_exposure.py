@@ -26,7 +26,8 @@ def test_overdue_days_and_credits_are_summed_per_customer() -> None:
     assert got[1] == Exposure(
         open_total=Decimal("425.00"), overdue_total=Decimal("400.00"), overdue_count=2,
         oldest_days=60, weighted_days=Decimal("37.5"), disputed_items=1,
-        max_dunning_level=2,
+        max_dunning_level=2, open_items=4,
     )  # fmt: skip
+    assert got[2].open_items == 1
     assert got[2].overdue_total == 0
     assert got[2].open_total == Decimal("10.00")

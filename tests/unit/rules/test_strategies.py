@@ -158,3 +158,15 @@ def test_collection_groups_match_on_the_customer_segment(
 
     assert found is not None
     assert (found.group, found.collector) == (group, collector)
+
+
+def test_a_customer_with_nothing_open_is_never_on_the_worklist() -> None:
+    strategies = Strategies(
+        "v",
+        (CollectionGroup("all", None, {}, (StrategyRule("risk_above", 10, {"score": Decimal(0)}),)),),
+    )  # fmt: skip
+    owing = facts({"open_total": "10.00"})
+    paid_up = facts({"open_items": 0})
+
+    assert prioritize(owing, strategies, AS_OF, risk_score=50) is not None
+    assert prioritize(paid_up, strategies, AS_OF, risk_score=50) is None
