@@ -14,6 +14,7 @@ class Action(StrEnum):
     FLAG = "flag"  # a drifted field was kept and raised for review
     CONFLICT = "conflict"  # both sides changed; queued for an admin
     PUSH = "push"  # we wrote a field to a remote system
+    FAIL = "fail"  # a write to a remote system was given up (refused or out of tries)
     EDIT = "edit"  # a person or the gateway changed a gateway-owned field
     RESOLVE = "resolve"  # an admin settled a conflict or a flagged drift
 

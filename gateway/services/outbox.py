@@ -41,6 +41,8 @@ from gateway.store.outbox_repo import OutboxRepository
 from mappings.errors import MappingError
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from adapters.base import SinkAdapter
     from gateway.bootstrap import Services
 
@@ -188,6 +190,8 @@ def _failed(
             next_attempt_at=now + timedelta(seconds=delay),
             error=message,
         )
+        if kept and status == "dead":
+            _audit_dead(uow.session, row, worker, message, now)
         uow.commit()
     if not kept:
         return "lost"
@@ -196,6 +200,30 @@ def _failed(
         level, "outbox %d %s (attempt %d): %s", row.id, outcome, row.attempts, message
     )
     return outcome
+
+
+def _audit_dead(
+    session: Session, row: ClaimedRow, worker: str, message: str, now: datetime
+) -> None:
+    """A write given up is an outcome auditors see beside the writes that landed:
+    ``<kind>:<object>:fail`` with the remote's message (an admin may still retry)."""
+    item = OutboxRepository(session).get(row.id)
+    if item is None:
+        return
+    record = AuditRecord(
+        tag=tag(row.kind, item.object_type, Action.FAIL),
+        object_type=item.object_type,
+        field="*",
+        actor=worker[:64],
+        direction="out",
+        connection=row.connection,
+        external_id=item.external_id,
+        local_id=item.local_id,
+        old=None,
+        new=message[:2000],
+        rule=f"dead letter after {row.attempts} attempt(s)"[:64],
+    )
+    AuditLog(session).append([record], now)
 
 
 def _pause(

@@ -54,6 +54,13 @@ def _item(world, item_id) -> OutboxItem:
         return uow.session.get_one(OutboxItem, item_id)
 
 
+def _fail_entries(world) -> list[AuditEntry]:
+    with world.services.read_uow() as uow:
+        return list(
+            uow.session.scalars(select(AuditEntry).where(AuditEntry.tag.like("%:fail")))
+        )
+
+
 def _push_entries(world) -> list[AuditEntry]:
     with world.services.read_uow() as uow:
         return list(
@@ -176,6 +183,9 @@ def test_transient_failures_back_off_and_dead_letter_after_the_budget(world):
         world.clock.advance(seconds=3600)
     assert item.status == "dead"
     assert item.last_error == "netsuite patch: HTTP 503"
+    [entry] = _fail_entries(world)  # one entry for the row, when it is given up
+    assert entry.new == "netsuite patch: HTTP 503"
+    assert entry.rule == "dead letter after 3 attempt(s)"
     assert timedelta(seconds=2) <= due[0] <= timedelta(seconds=2.5)
     assert timedelta(seconds=4) <= due[1] <= timedelta(seconds=5)
 
@@ -201,6 +211,14 @@ def test_a_refused_write_is_dead_lettered_with_the_remote_message(world):
     assert item.status == "dead"
     assert "INVALID_FLD_VALUE" in item.last_error
     assert _item(world, later_id).status == "done"
+    [entry] = _fail_entries(world)
+    assert (entry.object_type, entry.local_id, entry.direction, entry.actor) == (
+        "invoice", world.invoice, "out", "w1",
+    )  # fmt: skip
+    assert (entry.connection, entry.field, entry.rule) == (
+        NS, "*", "dead letter after 1 attempt(s)",
+    )  # fmt: skip
+    assert "INVALID_FLD_VALUE" in entry.new
 
 
 def test_bad_credentials_pause_the_connection_instead_of_killing_rows(world):
@@ -213,6 +231,7 @@ def test_bad_credentials_pause_the_connection_instead_of_killing_rows(world):
         assert item.status == "pending"
         assert item.next_attempt_at >= world.clock.now() + POLICY.auth_pause
     assert "INVALID_LOGIN" in _item(world, first).last_error
+    assert _fail_entries(world) == []  # paused, not given up
 
 
 def test_a_row_with_nothing_outbound_is_done_without_a_write(world):
