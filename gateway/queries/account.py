@@ -43,6 +43,7 @@ class AccountHeader:
     name: str | None
     currency: str | None
     company: str | None
+    segment: str | None
     terms: str | None
     credit_limit: Decimal | None
     collection_status: str | None
@@ -96,7 +97,8 @@ def _header(session: Session, customer_id: int) -> AccountHeader | None:
         return None
     refs = refs_for(session, "customer", [customer_id]).get(customer_id, ())
     return AccountHeader(
-        row.id, row.number, row.name, row.currency, row.company, row.terms,
+        row.id, row.number, row.name, row.currency, row.company, row.segment,
+        row.terms,
         row.credit_limit, row.collection_status, row.is_active, row.deleted, refs,
     )  # fmt: skip
 

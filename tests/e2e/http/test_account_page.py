@@ -99,6 +99,7 @@ def test_worklist_users_see_details_connections_and_open_items_before_any_run(
     assert "salesforce <code>001ACME</code>" in page
     assert "Not scored yet" in page
     assert NO_MODEL in page
+    assert "<dt>Segment</dt><dd>—</dd>" in page  # the seed gives Acme none
     inv1 = _cells(_row(page, seed.invoices["acme-1"]))
     assert inv1[:6] == ["INV-1", "Invoice", "2025-10-02", "2025-11-01", "75", "12,500.00 EUR"]  # fmt: skip
     assert inv1[-4:] == ["—"] * 4  # no prediction without a model
