@@ -21,7 +21,7 @@ from gateway.store.models import (
     Promise,
     PromiseInvoice,
 )
-from tests.e2e.web_seed import NOW
+from tests.e2e.web_seed import NOW, Seed, seed_mirror
 from tests.prediction_facts_support import synthetic_facts
 
 if TYPE_CHECKING:
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
     from gateway.bootstrap import Services
     from rules.prediction import InvoiceFacts
-    from tests.e2e.web_seed import Seed
 
 CUTOFF = date(2024, 1, 1)
 LATE_PAYER = "C3"  # synthetic customers 3, 7 and 11 pay very late
@@ -104,3 +103,13 @@ def seed_promises(services: Services, seed: Seed) -> None:
             PromiseInvoice(promise_id=open_id, invoice_id=seed.invoices["acme-1"])
         )
         uow.commit()
+
+
+def mirror_with_history(services: Services) -> Seed:
+    """The web seed's mirror plus Acme's paid history: ready to train a model on."""
+    seed = Seed()
+    with services.uow() as uow:
+        seed_mirror(uow.session, seed)
+        uow.commit()
+    seed_history(services, seed)
+    return seed

@@ -262,19 +262,24 @@ def test_the_customer_category_is_mirrored_as_the_segment(env):
     assert verify(env.services).ok
 
 
+def _forget(services, object_type: str, column) -> None:
+    """Make the mirror look synced before ``column`` was mapped: the column empty
+    and the field absent from every shadow of ``object_type``."""
+    with services.uow() as uow:
+        for ref in uow.session.scalars(
+            select(ExternalRef).where(ExternalRef.object_type == object_type)
+        ):
+            shadow = json.loads(ref.shadow)
+            shadow.pop(column.key, None)
+            ref.shadow = json.dumps(shadow)
+        uow.session.execute(update(column.class_).values({column.key: None}))
+        uow.commit()
+
+
 def test_a_full_sync_fills_the_segment_of_customers_mirrored_before_it_existed(env):
     sync_connection(env.services, CONNECTION)
     expected = _segments(env.services)
-    # As a mirror from before migration 0007: no segment, and shadows without it.
-    with env.services.uow() as uow:
-        for ref in uow.session.scalars(
-            select(ExternalRef).where(ExternalRef.object_type == "customer")
-        ):
-            shadow = json.loads(ref.shadow)
-            shadow.pop("segment", None)
-            ref.shadow = json.dumps(shadow)
-        uow.session.execute(update(Customer).values(segment=None))
-        uow.commit()
+    _forget(env.services, "customer", Customer.segment)  # as before migration 0007
 
     sync_connection(env.services, CONNECTION, full=True)
 
@@ -324,16 +329,7 @@ def test_each_invoice_carries_the_channel_of_its_to_be_emailed_checkbox(env):
 def test_a_full_sync_fills_the_channel_of_invoices_mirrored_before_it_was_mapped(env):
     sync_connection(env.services, CONNECTION)
     expected = _channels(env.services)
-    # As a mirror synced before the mapping read the channel: none, not in the shadows.
-    with env.services.uow() as uow:
-        for ref in uow.session.scalars(
-            select(ExternalRef).where(ExternalRef.object_type == "invoice")
-        ):
-            shadow = json.loads(ref.shadow)
-            shadow.pop("channel", None)
-            ref.shadow = json.dumps(shadow)
-        uow.session.execute(update(Invoice).values(channel=None))
-        uow.commit()
+    _forget(env.services, "invoice", Invoice.channel)  # as before it was mapped
 
     sync_connection(env.services, CONNECTION, full=True)
 

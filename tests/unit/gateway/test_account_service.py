@@ -18,8 +18,8 @@ from gateway.services.account import (
 )
 from gateway.services.prediction import PredictionError, predictions, train_model
 from rules.prediction import InvoiceFacts
-from tests.e2e.account_seed import CUTOFF, seed_history
-from tests.e2e.web_seed import TODAY, Seed, seed_mirror
+from tests.e2e.account_seed import CUTOFF, mirror_with_history
+from tests.e2e.web_seed import TODAY, Seed
 
 if TYPE_CHECKING:
     from gateway.bootstrap import Services
@@ -27,12 +27,7 @@ if TYPE_CHECKING:
 
 @pytest.fixture
 def seed(services: Services) -> Seed:
-    found = Seed()
-    with services.uow() as uow:
-        seed_mirror(uow.session, found)
-        uow.commit()
-    seed_history(services, found)
-    return found
+    return mirror_with_history(services)
 
 
 def test_a_customer_filter_loads_exactly_that_customers_facts(

@@ -18,8 +18,8 @@ from gateway.services.prediction import (
     train_model,
 )
 from rules.prediction_columns import InvoiceColumns
-from tests.e2e.account_seed import CUTOFF, seed_history
-from tests.e2e.web_seed import TODAY, Seed, seed_mirror
+from tests.e2e.account_seed import CUTOFF, mirror_with_history
+from tests.e2e.web_seed import TODAY, Seed
 
 if TYPE_CHECKING:
     from gateway.bootstrap import Services
@@ -27,12 +27,7 @@ if TYPE_CHECKING:
 
 @pytest.fixture
 def seed(services: Services) -> Seed:
-    found = Seed()
-    with services.uow() as uow:
-        seed_mirror(uow.session, found)
-        uow.commit()
-    seed_history(services, found)
-    return found
+    return mirror_with_history(services)
 
 
 def test_columns_from_the_mirror_equal_the_facts_laid_out(
