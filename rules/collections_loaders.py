@@ -17,6 +17,8 @@ A strategies document::
     groups:                    # matched in order; the first that takes a customer wins
       - name: eur-key-accounts
         collector: alice       # a username; collectors see their groups first
+      - name: small-business
+        collectors: [bob, carol]   # a team: each customer goes to one of them
         match: {currency: [EUR]}
         rules:
           - {type: overdue_older_than, points: 30, args: {days: 60}}
@@ -49,7 +51,7 @@ from rules.typed_args import parse_args
 _SCORING_KEYS: Final = ("version", "name", "components")
 _COMPONENT_KEYS: Final = ("weight", "args")
 _STRATEGY_KEYS: Final = ("version", "name", "groups")
-_GROUP_KEYS: Final = ("name", "collector", "match", "rules")
+_GROUP_KEYS: Final = ("name", "collector", "collectors", "match", "rules")
 _RULE_KEYS: Final = ("type", "points", "args")
 
 
@@ -112,15 +114,33 @@ def _group(raw: object, path: str, source: str) -> CollectionGroup:
     _check_keys(body, _GROUP_KEYS, path, source)
     name = _text(body.get("name"), f"{path}.name", source, required=True)
     collector = _text(body.get("collector"), f"{path}.collector", source)
+    team = _team(body.get("collectors"), f"{path}.collectors", source)
+    if collector is not None and team:
+        msg = "give either collector (one) or collectors (a team), not both"
+        raise RuleFileError(source, f"{path}.collectors", msg)
     rules = _list(body.get("rules"), f"{path}.rules", source)
     return CollectionGroup(
         name=name or "",
         collector=collector,
+        team=team,
         match=_match(body.get("match"), f"{path}.match", source),
         rules=tuple(
             _rule(r, f"{path}.rules[{i}]", source) for i, r in enumerate(rules)
         ),
     )
+
+
+def _team(raw: object, path: str, source: str) -> tuple[str, ...]:
+    """A team's usernames: a non-empty list of distinct names (absent: no team)."""
+    if raw is None:
+        return ()
+    members = _list(raw, path, source)
+    if not members or not all(isinstance(m, str) and m.strip() for m in members):
+        raise RuleFileError(source, path, "expected a list of usernames")
+    names = tuple(str(m).strip() for m in members)
+    if len(set(names)) != len(names):
+        raise RuleFileError(source, path, "a collector is listed twice")
+    return names
 
 
 def _match(raw: object, path: str, source: str) -> dict[str, frozenset[str]]:

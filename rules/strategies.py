@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from hashlib import blake2b
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 from rules.canonical import Priority
@@ -145,18 +146,36 @@ class StrategyRule:
     args: Args
 
 
+def _weight(customer_id: int, member: str) -> bytes:
+    """A well-mixed, stable hash of (customer, member): the same in every process."""
+    return blake2b(f"{customer_id}:{member}".encode(), digest_size=8).digest()
+
+
 @dataclass(frozen=True, slots=True)
 class CollectionGroup:
-    """A group of customers, its collector and its strategy.
+    """A group of customers, its collector (or team) and its strategy.
 
     ``match`` maps a customer field (:data:`GROUP_FIELDS`) to the values it may take;
-    an empty ``match`` takes every customer.
+    an empty ``match`` takes every customer. With a ``team``, each customer goes to
+    one of its collectors (:meth:`collector_for`) instead of ``collector``.
     """
 
     name: str
     collector: str | None
     match: Mapping[str, frozenset[str]]
     rules: tuple[StrategyRule, ...]
+    team: tuple[str, ...] = ()
+
+    def collector_for(self, customer_id: int) -> str | None:
+        """The collector who works ``customer_id``: the group's, or a team member.
+
+        Within a team the customer goes to the member with the highest hash of
+        (customer, member) (rendezvous hashing): the split is even, the same every
+        run, and a member joining or leaving moves only their share of customers.
+        """
+        if not self.team:
+            return self.collector
+        return max(self.team, key=lambda member: _weight(customer_id, member))
 
     def takes(self, attributes: Mapping[str, str | None]) -> bool:
         # A plain loop: this runs for every customer of a scoring run.
@@ -223,5 +242,5 @@ def prioritize(
         facts.customer_id,
         Priority(Decimal(points), tuple(reasons)),
         group.name,
-        group.collector,
+        group.collector_for(facts.customer_id),
     )

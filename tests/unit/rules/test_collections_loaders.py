@@ -55,6 +55,17 @@ def test_a_group_may_match_on_the_segment() -> None:
     }
 
 
+def test_a_group_may_be_worked_by_a_team() -> None:
+    text = (
+        "name: s\ngroups:\n- name: small\n  collectors: [ana, ben, cy]\n"
+        "  rules: [{type: overdue_above, points: 5, args: {amount: 100}}]\n"
+    )
+
+    [group] = load_strategies_yaml(text, "s.yaml").groups
+
+    assert (group.collector, group.team) == (None, ("ana", "ben", "cy"))
+
+
 SCORING_ERRORS = [
     ("name: s\ncomponents: {overdue_shares: {weight: 1}}", "components.overdue_shares", "did you mean overdue_share"),
     ("name: s\ncomponents: {overdue_share: {weight: -1}}", "components.overdue_share.weight", "whole number"),
@@ -92,6 +103,10 @@ STRATEGY_ERRORS = [
     ("name: s\ngroups:\n- {rules: []}", "groups[0].name", "missing"),
     (f"name: s\ngroups:\n{GROUP}{GROUP}", "groups[1].name", "duplicate group"),
     ("name: s\ngroups: {g: 1}", "groups", "expected a list"),
+    ("name: s\ngroups:\n- name: g\n  collector: kim\n  collectors: [ana]\n  rules: []", "groups[0].collectors", "not both"),
+    ("name: s\ngroups:\n- name: g\n  collectors: [ana, ana]\n  rules: []", "groups[0].collectors", "listed twice"),
+    ("name: s\ngroups:\n- name: g\n  collectors: []\n  rules: []", "groups[0].collectors", "list of usernames"),
+    ("name: s\ngroups:\n- name: g\n  collectors: ana\n  rules: []", "groups[0].collectors", "expected a list"),
 ]  # fmt: skip
 
 

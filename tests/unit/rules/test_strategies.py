@@ -170,3 +170,47 @@ def test_a_customer_with_nothing_open_is_never_on_the_worklist() -> None:
 
     assert prioritize(owing, strategies, AS_OF, risk_score=50) is not None
     assert prioritize(paid_up, strategies, AS_OF, risk_score=50) is None
+
+
+TEAM_RULES = (StrategyRule("over_credit_limit", 10, {}),)
+
+
+def _team_group(*members: str) -> CollectionGroup:
+    return CollectionGroup("team", None, {}, TEAM_RULES, team=members)
+
+
+def test_a_teams_customers_are_split_evenly_and_the_same_way_every_run() -> None:
+    team = _team_group("ana", "ben", "cy")
+
+    first = [team.collector_for(cid) for cid in range(1, 3001)]
+    again = [team.collector_for(cid) for cid in range(1, 3001)]
+
+    assert first == again
+    shares = {name: first.count(name) for name in team.team}
+    assert set(shares) == {"ana", "ben", "cy"}
+    assert all(900 < n < 1100 for n in shares.values()), shares
+
+
+def test_a_member_leaving_moves_only_their_customers() -> None:
+    before = _team_group("ana", "ben", "cy")
+    after = _team_group("ana", "ben")
+
+    moved = [
+        cid
+        for cid in range(1, 3001)
+        if before.collector_for(cid) != after.collector_for(cid)
+    ]
+
+    assert moved
+    assert all(before.collector_for(cid) == "cy" for cid in moved)
+
+
+def test_a_team_members_customer_is_assigned_to_them() -> None:
+    strategies = Strategies("v", (_team_group("ana", "ben"),))
+    over = facts({"open_total": "500.00"}, credit_limit=Decimal(100))
+
+    found = prioritize(over, strategies, AS_OF)
+
+    assert found is not None
+    assert found.collector == _team_group("ana", "ben").collector_for(1)
+    assert found.collector in {"ana", "ben"}
