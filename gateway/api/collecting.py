@@ -87,6 +87,7 @@ def priorities_index() -> dict[str, Any]:
         page=page,
         per_page=per_page,
         collector=params.text("collector", max_length=64),
+        segment=params.text("segment", max_length=64),
     )
     return schemas.envelope(paged, [_priority(p) for p in paged.items])
 

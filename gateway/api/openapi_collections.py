@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.api.openapi_schemas import DATE, INT, STR, TIME, ref
+from gateway.queries.worklist import NO_SEGMENT
 
 _JSON = "application/json"
 _MONEY = {"oneOf": [ref("Money"), {"type": "null"}]}
@@ -62,6 +63,14 @@ def _q(name: str, schema: dict[str, Any], required: bool = False) -> dict[str, A
     return {"name": name, "in": "query", "required": required, "schema": schema}
 
 
+_SEGMENT = {
+    **_q("segment", {"type": "string", "maxLength": 64}),
+    "description": "Only customers of this segment (the ERP's customer category, "
+    f"matched exactly); {NO_SEGMENT!r} for customers without one. A segment no "
+    "customer has gives an empty list.",
+}
+
+
 def paths() -> dict[str, Any]:
     paged = {"type": "object", "properties": {"items": {"type": "array", "items": _PRIORITY},
              "page": INT, "per_page": INT, "total": INT}}  # fmt: skip
@@ -83,7 +92,8 @@ def paths() -> dict[str, Any]:
         "/priorities": {
             "get": {
                 "summary": "Worklist priorities, highest first (from arbridge score)",
-                "parameters": [_q("page", INT), _q("per_page", INT), _q("collector", STR)],
+                "parameters": [_q("page", INT), _q("per_page", INT), _q("collector", STR),
+                               _SEGMENT],
                 "responses": {"200": _resp(paged), **_errors("400", "401", "403")},
             }
         },

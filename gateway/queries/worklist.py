@@ -19,18 +19,23 @@ from gateway.store.models import Customer, Invoice
 if TYPE_CHECKING:
     from datetime import date
 
-    from sqlalchemy import Row, Select
+    from sqlalchemy import ColumnElement, Row, Select
     from sqlalchemy.orm import Session
 
     from gateway.bootstrap import Services
 
 ZERO = Decimal("0.00")
+# The segment filter's value for customers without one (segment IS NULL). Unlikely
+# as an ERP category name; a category named exactly "(none)" would read as no segment.
+NO_SEGMENT = "(none)"
 
 
 @dataclass(frozen=True, slots=True)
 class WorklistFilter:
     q: str | None = None
     currency: str | None = None
+    # The customer's segment, or NO_SEGMENT for customers without one.
+    segment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +79,21 @@ _SIGNED_OPEN = case(
 )
 
 
+def customer_conditions(flt: WorklistFilter) -> list[ColumnElement[bool]]:
+    """The filter's conditions on the customer row (search text and segment)."""
+    found: list[ColumnElement[bool]] = []
+    if flt.q:
+        found.append(
+            Customer.name.icontains(flt.q, autoescape=True)
+            | Customer.number.icontains(flt.q, autoescape=True)
+        )
+    if flt.segment == NO_SEGMENT:
+        found.append(Customer.segment.is_(None))
+    elif flt.segment:
+        found.append(Customer.segment == flt.segment)
+    return found
+
+
 def _aggregate(
     flt: WorklistFilter, today: date, customer_ids: list[int] | None = None
 ) -> Select[*tuple[Any, ...]]:
@@ -103,11 +123,7 @@ def _aggregate(
     )
     if customer_ids is not None:
         query = query.where(Customer.id.in_(customer_ids))
-    if flt.q:
-        query = query.where(
-            Customer.name.icontains(flt.q, autoescape=True)
-            | Customer.number.icontains(flt.q, autoescape=True)
-        )
+    query = query.where(*customer_conditions(flt))
     if flt.currency:
         # SIM300 takes the upper-case SQL expression for a constant.
         query = query.where(_CURRENCY == flt.currency)  # noqa: SIM300
@@ -196,3 +212,18 @@ def worklist_currencies(services: Services) -> tuple[str, ...]:
             .order_by(_CURRENCY)
         ).scalars()
         return tuple(rows)
+
+
+def worklist_segments(services: Services) -> tuple[str, ...]:
+    """Segments of the mirror's customers, for the filter's choices.
+
+    Sorted by name, then NO_SEGMENT when some customers have none.
+    """
+    with services.read_uow() as uow:
+        found = set(
+            uow.session.scalars(
+                select(Customer.segment).where(Customer.deleted.is_(False)).distinct()
+            )
+        )
+    named = sorted(segment for segment in found if segment)
+    return (*named, NO_SEGMENT) if None in found else tuple(named)

@@ -10,8 +10,9 @@ Prediction (in memory, one core): predict p_late for every open invoice with a s
 model trained on the seeded synthetic history (one settled invoice per customer gives
 the features a history), then fold it per customer, as ``arbridge score`` does.
 Part 2 (a SQLite file of that size): the prioritized worklist page, as an admin (all
-groups) and as a collector (own groups first), median of repeated runs (target
-< 100 ms). Not a timed test: run by hand or by ``make bench``.
+groups) and as a collector (own groups first), unfiltered and filtered by currency
+and by customer segment, and the segment filter's choices, median of repeated runs
+(target < 100 ms). Not a timed test: run by hand or by ``make bench``.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from threadpoolctl import threadpool_limits
 from gateway.bootstrap import build_services
 from gateway.clock import FixedClock
 from gateway.queries.priorities import prioritized_page
-from gateway.queries.worklist import WorklistFilter
+from gateway.queries.worklist import NO_SEGMENT, WorklistFilter, worklist_segments
 from gateway.services.prediction import train_on
 from gateway.services.scoring import evaluate, load_config, paused_gc
 from gateway.settings import Settings
@@ -52,6 +53,8 @@ from tests.prediction_facts_support import synthetic_facts
 AS_OF = date(2026, 3, 31)
 NOW = datetime(2026, 3, 31, 6, 0, tzinfo=UTC)
 CURRENCIES = ("USD", "EUR", "GBP")
+# Per 20 customers: 1 Enterprise (5 %), 5 Mid-Market, 12 Small Business, 2 without.
+SEGMENTS = ("Enterprise", *["Mid-Market"] * 5, *["Small Business"] * 12, None, None)
 
 
 def _items(customers: int, invoices: int, rng: random.Random) -> list[OpenItem]:
@@ -166,8 +169,8 @@ def part_prediction(customers: int, invoices: int) -> float:
 def _fill(conn: Any, customers: int, invoices: int, assigned: list[Any]) -> None:
     now = NOW.replace(tzinfo=None)
     conn.exec_driver_sql(
-        "INSERT INTO customers (id, number, name, currency, is_active, deleted, created_at, updated_at) VALUES (?,?,?,?,1,0,?,?)",
-        [(c, f"C{c}", f"Customer {c}", CURRENCIES[c % 3], now, now) for c in range(1, customers + 1)],
+        "INSERT INTO customers (id, number, name, currency, segment, is_active, deleted, created_at, updated_at) VALUES (?,?,?,?,?,1,0,?,?)",
+        [(c, f"C{c}", f"Customer {c}", CURRENCIES[c % 3], SEGMENTS[c % 20], now, now) for c in range(1, customers + 1)],
     )  # fmt: skip
     rng = random.Random(11)
     rows = []
@@ -221,6 +224,9 @@ def part_sqlite(customers: int, invoices: int, assigned: list[Any]) -> None:
         f"sqlite file: {path.stat().st_size / 2**20:,.0f} MiB built in {time.perf_counter() - started:.0f}s"
     )
     flt, usd = WorklistFilter(), WorklistFilter(currency="USD")
+    small = WorklistFilter(segment="Small Business")
+    enterprise = WorklistFilter(segment="Enterprise")
+    unset, unknown = WorklistFilter(segment=NO_SEGMENT), WorklistFilter(segment="Nope")
 
     def page(f: WorklistFilter, mine: str | None, number: int = 1) -> Any:
         return prioritized_page(
@@ -232,6 +238,16 @@ def part_sqlite(customers: int, invoices: int, assigned: list[Any]) -> None:
         ("admin, page 100", lambda: page(flt, None, 100)),
         ("collector (own groups first), page 1", lambda: page(flt, "collector")),
         ("admin, currency USD, page 1", lambda: page(usd, None)),
+        ("admin, segment Small Business (60 %), page 1", lambda: page(small, None)),
+        ("admin, segment Small Business, page 100", lambda: page(small, None, 100)),
+        ("admin, segment Enterprise (5 %), page 1", lambda: page(enterprise, None)),
+        ("admin, no segment (10 %), page 1", lambda: page(unset, None)),
+        ("admin, a segment no customer has", lambda: page(unknown, None)),
+        (
+            "collector, segment Enterprise, page 1",
+            lambda: page(enterprise, "collector"),
+        ),
+        ("the segment filter's choices", lambda: worklist_segments(services)),
     ]:
         _report(
             f"worklist query, {label}: {_time(call):.1f} ms median (target < 100 ms)"

@@ -18,7 +18,13 @@ from gateway.queries.priorities import (
     prioritized_page,
     priority_currencies,
 )
-from gateway.queries.worklist import WorklistFilter, worklist_currencies, worklist_page
+from gateway.queries.worklist import (
+    NO_SEGMENT,
+    WorklistFilter,
+    worklist_currencies,
+    worklist_page,
+    worklist_segments,
+)
 from gateway.services.promises import parse_promise, record_promise
 from ui.paging import page_number, text
 from ui.security import current_user, login_required
@@ -29,6 +35,17 @@ log = logging.getLogger(__name__)
 PER_PAGE = 50
 
 
+def _filter(currencies: tuple[str, ...], segments: tuple[str, ...]) -> WorklistFilter:
+    # A value not on offer (stale link, hand-edited URL) means no filter, not an error.
+    currency = request.args.get("currency", "").upper()
+    segment = request.args.get("segment", "")
+    return WorklistFilter(
+        q=text("q"),
+        currency=currency if currency in currencies else None,
+        segment=segment if segment in segments else None,
+    )
+
+
 def _render(error: str | None = None, status: int = 200) -> tuple[str, int]:
     container = services()
     as_of = priorities_as_of(container)
@@ -36,10 +53,8 @@ def _render(error: str | None = None, status: int = 200) -> tuple[str, int]:
         currencies = worklist_currencies(container)
     else:
         currencies = priority_currencies(container)
-    currency = request.args.get("currency", "").upper()
-    flt = WorklistFilter(
-        q=text("q"), currency=currency if currency in currencies else None
-    )
+    segments = worklist_segments(container)
+    flt = _filter(currencies, segments)
     today = container.clock.now().date()
     user = current_user()
     mine = user[0] if user and user[1] == "collector" else None
@@ -50,8 +65,8 @@ def _render(error: str | None = None, status: int = 200) -> tuple[str, int]:
         paged = prioritized_page(container, flt, mine=mine, **page)
     return render_template(
         "worklist/index.html", paged=paged, flt=flt, currencies=currencies, today=today,
-        priorities_as_of=as_of, mine=mine, error=error,
-        logged=request.args.get("logged", type=int),
+        segments=segments, no_segment=NO_SEGMENT, priorities_as_of=as_of, mine=mine,
+        error=error, logged=request.args.get("logged", type=int),
     ), status  # fmt: skip
 
 
