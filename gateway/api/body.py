@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from flask import request
 
 from gateway.api.errors import ApiError
+from gateway.errors import ValidationFailed
+from gateway.services import input_checks
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -27,6 +29,11 @@ _DECIMAL = re.compile(r"^\d+(\.\d+)?$")
 
 def bad(field: str, message: str, status: int = 400) -> ApiError:
     return ApiError(status, f"{field}: {message}", field=field)
+
+
+def refused(exc: ValidationFailed, field: str) -> ApiError:
+    """A value a shared check (gateway.services) refused, worded as :func:`bad`."""
+    return bad(exc.field or field, str(exc))
 
 
 def _no_constants(name: str) -> object:
@@ -86,12 +93,10 @@ def money(value: object, field: str) -> Decimal:
 
 
 def iso_date(value: object, field: str) -> date:
-    if not isinstance(value, str) or not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
-        raise bad(field, f"must be an ISO date like 2026-01-31, not {value!r}")
     try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise bad(field, f"{value!r} is not a valid date ({exc})") from None
+        return input_checks.iso_date(value, field)
+    except ValidationFailed as exc:
+        raise refused(exc, field) from None
 
 
 def text(
@@ -104,12 +109,3 @@ def text(
     if pattern is not None and not re.match(pattern, value):
         raise bad(field, f"{value!r} does not match {pattern}")
     return value.strip()
-
-
-def integer(value: object, field: str, *, low: int, high: int) -> int:
-    # bool is an int subclass in Python; true is not a dunning level.
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise bad(field, f"must be a whole number from {low} to {high}, not {value!r}")
-    if not low <= value <= high:
-        raise bad(field, f"must be from {low} to {high}, not {value}")
-    return value

@@ -9,11 +9,10 @@ from gateway.api.auth import require_roles, services
 from gateway.api.blueprint import bp
 from gateway.api.errors import ApiError
 from gateway.api.write_support import actor, refusals
+from gateway.errors import ValidationFailed
 from gateway.queries.invoices import get_invoice
-from gateway.services.invoice_edits import COLLECTION_STATUSES, EDITABLE, edit_invoice
+from gateway.services.invoice_edits import EDITABLE, edit_invoice, parse_edit
 from rules.canonical import FIELDS
-
-MAX_DUNNING_LEVEL = 9
 
 
 @bp.patch("/invoices/<int:invoice_id>")
@@ -36,18 +35,7 @@ def invoice_update(invoice_id: int) -> dict[str, Any]:
 
 
 def _parse(name: str, value: object) -> object:
-    if name == "dunning_level":
-        return body.integer(value, name, low=0, high=MAX_DUNNING_LEVEL)
-    if name == "in_dispute":
-        if not isinstance(value, bool):
-            raise body.bad(name, f"must be true or false, not {value!r}")
-        return value
-    if name == "promise_date":
-        return None if value is None else body.iso_date(value, name)
-    if name == "collection_status":
-        if value not in COLLECTION_STATUSES:
-            raise body.bad(
-                name, f"must be one of {', '.join(COLLECTION_STATUSES)}, not {value!r}"
-            )
-        return value
-    return value  # not editable here: the service refuses it with its owner
+    try:
+        return parse_edit(name, value)
+    except ValidationFailed as exc:
+        raise body.refused(exc, name) from None

@@ -7,7 +7,7 @@ from typing import Any
 
 from gateway.api.openapi_schemas import BOOL, DATE, INT, STR, TIME, ref
 from gateway.queries.outbox import STATUSES as OUTBOX_STATUSES
-from gateway.services.invoice_edits import COLLECTION_STATUSES
+from gateway.services.invoice_edits import COLLECTION_STATUSES, MAX_DUNNING_LEVEL
 
 _JSON = "application/json"
 _NULL_STR = {"type": ["string", "null"]}
@@ -56,7 +56,7 @@ _INVOICE_PATCH = {
     "minProperties": 1,
     "additionalProperties": False,
     "properties": {
-        "dunning_level": {"type": "integer", "minimum": 0, "maximum": 9},
+        "dunning_level": {"type": "integer", "minimum": 0, "maximum": MAX_DUNNING_LEVEL},
         "in_dispute": BOOL,
         "promise_date": {"type": ["string", "null"], "format": "date"},
         "collection_status": {"type": "string", "enum": list(COLLECTION_STATUSES)},

@@ -1,8 +1,9 @@
 """One customer's account as the account page shows it.
 
-Header, open items, current priority and latest payments, all read in one session.
-Every query narrows by the customer first (primary key or a customer index), so the
-page costs the same in a book of a hundred customers or a million invoices.
+Header, open items, current priority, latest payments and which open invoices
+still wait for a write-back, all read in one session. Every query narrows by the
+customer or its invoices first (primary key or an index), so the page costs the
+same in a book of a hundred customers or a million invoices.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from gateway.store.models import (
     Customer,
     CustomerPriority,
     Invoice,
+    OutboxItem,
     Payment,
     PaymentAllocation,
 )
+from gateway.store.outbox_repo import OPEN
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -89,6 +92,8 @@ class AccountRecord:
     items: tuple[AccountItem, ...]
     priority: PriorityView | None
     payments: tuple[PaymentLine, ...]
+    # Open items with a write-back not yet done (pending or being sent).
+    pending_writes: frozenset[int]
 
 
 def _header(session: Session, customer_id: int) -> AccountHeader | None:
@@ -186,17 +191,40 @@ def _payments(session: Session, customer_id: int) -> tuple[PaymentLine, ...]:
     )
 
 
+def _pending_writes(
+    session: Session, connections: Sequence[str], items: Sequence[AccountItem]
+) -> frozenset[int]:
+    if not connections or not items:
+        return frozenset()
+    # Connection, object type and local id lead the outbox's target index.
+    rows = session.scalars(
+        select(OutboxItem.local_id)
+        .where(
+            OutboxItem.connection.in_(connections),
+            OutboxItem.object_type == "invoice",
+            OutboxItem.local_id.in_([i.id for i in items]),
+            OutboxItem.status.in_(OPEN),
+        )
+        .distinct()
+    )
+    return frozenset(i for i in rows if i is not None)
+
+
 def read_account(
     services: Services, customer_id: int, today: date
 ) -> AccountRecord | None:
     """The customer's account (deleted ones too: the page says so), or None."""
+    # Only a configured connection's rows are ever sent, so only they are "pending".
+    connections = sorted(services.settings.connections)
     with services.read_uow() as uow:
         header = _header(uow.session, customer_id)
         if header is None:
             return None
+        items = _items(uow.session, header, today)
         return AccountRecord(
             header,
-            _items(uow.session, header, today),
+            items,
             _priority(uow.session, customer_id),
             _payments(uow.session, customer_id),
+            _pending_writes(uow.session, connections, items),
         )

@@ -99,6 +99,8 @@ class Account:
     kept_rate: Decimal | None
     invoice_numbers: dict[int, str]  # of the invoices the promises name
     payments: tuple[PaymentLine, ...]
+    # Open items whose latest change still waits to be written back to a remote.
+    pending_writes: frozenset[int]
 
 
 def account_facts(services: Services, customer_id: int) -> list[InvoiceFacts]:
@@ -210,4 +212,5 @@ def account(services: Services, customer_id: int, as_of: date) -> Account | None
         kept_rate=kept_rate([p.state for p in promises]),
         invoice_numbers={i: label[0] or str(i) for i, label in labels.items()},
         payments=record.payments,
+        pending_writes=record.pending_writes,
     )

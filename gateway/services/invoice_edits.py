@@ -1,4 +1,7 @@
-"""Set the gateway-owned collection fields of an invoice (API ``PATCH /invoices/<id>``).
+"""Set the gateway-owned collection fields of an invoice.
+
+Used by the API (``PATCH /invoices/<id>``) and the account page's update form; both
+type their input with :func:`parse_edit`, so they accept and refuse the same values.
 
 Only fields the ownership rules give to the gateway may change here; the mirror, one
 audit entry per changed field and the write-back to the invoice's ERP are committed
@@ -12,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from gateway.audit.log import AuditLog, AuditRecord, encode_value
 from gateway.audit.tags import Action, tag
+from gateway.errors import ValidationFailed
+from gateway.services.input_checks import iso_date, whole_number
 from gateway.services.write_errors import (
     InvalidInput,
     NotFoundError,
@@ -38,6 +43,31 @@ EDITABLE = ("dunning_level", "in_dispute", "promise_date", "collection_status")
 COLLECTION_STATUSES = (
     "none", "reminded", "promised", "disputed", "escalated", "legal",
 )  # fmt: skip
+MAX_DUNNING_LEVEL = 9
+
+
+def parse_edit(name: str, value: object) -> object:
+    """Type one value as JSON gives it (a form converts its text first).
+
+    Raises:
+        ValidationFailed: naming the field; nothing has been written.
+    """
+    if name == "dunning_level":
+        return whole_number(value, name, low=0, high=MAX_DUNNING_LEVEL)
+    if name == "in_dispute":
+        if not isinstance(value, bool):
+            raise ValidationFailed(f"must be true or false, not {value!r}", field=name)
+        return value
+    if name == "promise_date":
+        return None if value is None else iso_date(value, name)
+    if name == "collection_status":
+        if value not in COLLECTION_STATUSES:
+            allowed = ", ".join(COLLECTION_STATUSES)
+            raise ValidationFailed(
+                f"must be one of {allowed}, not {value!r}", field=name
+            )
+        return value
+    return value  # not editable: edit_invoice refuses it, naming its owner
 
 
 def check_ownership(services: Services, names: list[str]) -> None:

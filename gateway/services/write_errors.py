@@ -1,7 +1,8 @@
 """Why a write through the API or a page was refused; the message names the field.
 
 The classes say what kind of refusal it is, not which HTTP status to send: the API
-maps them to statuses in one table (gateway.api.write_support).
+maps them to statuses in one table (gateway.api.write_support); the account page
+answers with the same statuses (ui.accounts.forms, kept equal by a test).
 """
 
 from __future__ import annotations

@@ -60,3 +60,36 @@ def test_collector_opens_an_account_and_sees_why_and_when_it_will_pay(
     expect(inv1).to_contain_text(re.compile(r"\d+ %"))
     expect(inv1).to_contain_text("12,500.00 EUR")
     page.screenshot(path=str(tmp_path / "account.png"), full_page=True)
+
+
+def test_collector_marks_an_invoice_disputed_on_the_account_and_sees_it_after_saving(
+    browser_page: Page,
+    live_server: str,
+    seed: Seed,
+    passwords: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    page = browser_page
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Username").fill("collector")
+    page.get_by_label("Password").fill(passwords["collector"])
+    page.get_by_role("button", name="Log in").click()
+    account = f"{live_server}/accounts/{seed.customers['acme']}"
+    page.goto(account)
+    row = page.locator(f'tr[data-item-id="{seed.invoices["acme-1"]}"]')
+    form = row.get_by_role("form", name="Update INV-1")
+    expect(form).to_be_hidden()
+
+    row.get_by_text("Update").click()
+    form.get_by_label("Collection status").select_option("disputed")
+    form.get_by_label("In dispute").check()
+    form.get_by_role("button", name="Save").click()
+
+    expect(page).to_have_url(account)
+    expect(page.get_by_role("status")).to_have_text(
+        "INV-1: collection status → disputed; in dispute → yes"
+    )
+    expect(row.get_by_test_id("collection-status")).to_have_text("disputed")
+    expect(row.get_by_test_id("dispute")).to_have_text("In dispute")
+    expect(form).to_be_hidden()
+    page.screenshot(path=str(tmp_path / "account-updated.png"), full_page=True)
