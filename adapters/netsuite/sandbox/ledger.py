@@ -114,30 +114,6 @@ def open_document(
     set_columns(conn, "transaction", doc_id, columns, now)
 
 
-def unapply_all(conn: sqlite3.Connection, doc_id: int, now: str) -> None:
-    """Reverse every application to or from ``doc_id`` before it goes away."""
-    links = conn.execute(
-        "SELECT rowid, previousdoc, nextdoc, nexttype, foreignamount "
-        "FROM NextTransactionLineLink WHERE previousdoc = ? OR nextdoc = ?",
-        [doc_id, doc_id],
-    ).fetchall()
-    for rowid, invoice, source, source_type, applied in links:
-        amount = Decimal(applied)
-        open_document(conn, invoice, amount, now)
-        if source_type == "CustPymt":
-            unused = amount_of(conn, source, "foreignpaymentamountunused") + amount
-            set_columns(
-                conn,
-                "transaction",
-                source,
-                {"foreignpaymentamountunused": money(unused)},
-                now,
-            )
-        else:
-            open_document(conn, source, amount, now)
-        conn.execute("DELETE FROM NextTransactionLineLink WHERE rowid = ?", [rowid])
-
-
 def next_transaction_id(conn: sqlite3.Connection) -> int:
     """Return a fresh transaction id; like NetSuite, deleted ids are never reused."""
     row = conn.execute(
@@ -151,27 +127,6 @@ def void(conn: sqlite3.Connection, txn_id: int, now: str) -> None:
     """Void a transaction: ``voided='T'``, status ``V``, nothing left open."""
     columns = {"voided": "T", "status": "V", "foreignamountunpaid": money(Decimal(0))}
     set_columns(conn, "transaction", txn_id, columns, now)
-
-
-def delete(
-    conn: sqlite3.Connection, kind: RecordKind, record_id: int, now: str
-) -> None:
-    """Delete one record and add its ``DeletedRecord`` row."""
-    if kind.table == "customer":
-        row = conn.execute("SELECT entityid FROM customer WHERE id = ?", [record_id])
-        name = row.fetchone()[0]
-        conn.execute("DELETE FROM customer WHERE id = ?", [record_id])
-    else:
-        row = conn.execute('SELECT tranid FROM "transaction" WHERE id = ?', [record_id])
-        name = row.fetchone()[0]
-        unapply_all(conn, record_id, now)
-        conn.execute('DELETE FROM transactionline WHERE "transaction" = ?', [record_id])
-        conn.execute('DELETE FROM "transaction" WHERE id = ?', [record_id])
-    conn.execute(
-        "INSERT INTO DeletedRecord (recordid, recordtype, deleteddate, name) "
-        "VALUES (?, ?, ?, ?)",
-        [record_id, kind.name, now, name],
-    )
 
 
 def require_row(

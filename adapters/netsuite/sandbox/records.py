@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from adapters.netsuite.sandbox import ledger
+from adapters.netsuite.sandbox import deletion, ledger
 from adapters.netsuite.sandbox.fields import (
     CUSTOMER_FIELDS,
     TRANSACTION_FIELDS,
@@ -103,11 +103,16 @@ def handle_patch(
 
 
 def handle_delete(db: Database, type_name: str, ref: str) -> Response:
-    """Delete a record; a ``DeletedRecord`` row remembers it."""
+    """Delete a record; a ``DeletedRecord`` row remembers it.
+
+    Raises:
+        SandboxError: 404; 400 ``deletion.DEPENDENT_RECORDS`` when something is
+            applied to it or, for a customer, it has transactions (nothing changes).
+    """
     kind = record_kind(type_name)
     with db.write() as conn:
         record_id = ledger.resolve(conn, kind, ref)
-        ledger.delete(conn, kind, record_id, db.now_text())
+        deletion.delete(conn, kind, record_id, db.now_text())
     return no_content("")
 
 

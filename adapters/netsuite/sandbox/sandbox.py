@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from adapters.netsuite.sandbox import ledger
+from adapters.netsuite.sandbox import deletion, ledger
 from adapters.netsuite.sandbox.auth import OAuthVerifier, SandboxCredentials
 from adapters.netsuite.sandbox.faults import FaultScript
 from adapters.netsuite.sandbox.fields import RECORD_KINDS, column_value, record_kind
@@ -179,7 +179,11 @@ class NetSuiteSandbox:
             ledger.void(conn, int(record_id), self._db.now_text())
 
     def delete_record(self, record_type: str, record_id: int | str) -> None:
-        """Delete a record and add its ``DeletedRecord`` row.
+        """Delete a record and add its ``DeletedRecord`` row, as a user in NetSuite would.
+
+        NetSuite's rules hold here too: a payment or credit memo can be deleted (its
+        applications go with it), an invoice or credit memo something is applied to
+        cannot, nor can a customer with transactions.
 
         Args:
             record_type: As in ``DeletedRecord``: ``customer``, ``invoice``,
@@ -188,6 +192,8 @@ class NetSuiteSandbox:
 
         Raises:
             KeyError: No such record of that type.
+            ValueError: Other records depend on it (the message is the Record API's
+                error detail); nothing is changed.
         """
         kind = RECORD_KINDS.get(record_type) or record_kind(record_type)
         with self._db.write() as conn:
@@ -195,7 +201,10 @@ class NetSuiteSandbox:
                 rid = ledger.resolve(conn, kind, str(record_id))
             except SandboxError as exc:
                 raise KeyError(f"{record_type} {record_id}") from exc
-            ledger.delete(conn, kind, rid, self._db.now_text())
+            try:
+                deletion.delete(conn, kind, rid, self._db.now_text())
+            except SandboxError as exc:
+                raise ValueError(exc.detail) from exc
 
     def add_invoice(
         self,

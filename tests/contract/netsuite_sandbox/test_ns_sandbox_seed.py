@@ -213,7 +213,22 @@ def test_void_transaction_zeroes_the_open_amount() -> None:
     }
 
 
-def test_delete_record_of_a_paid_invoice_reverses_its_payment() -> None:
+def test_delete_record_of_a_paid_invoice_is_refused_and_changes_nothing() -> None:
+    with NetSuiteSandbox(anchor=ANCHOR, customers=5, invoices=40) as sb:
+        (link,) = sb.query(
+            "SELECT previousdoc, nextdoc FROM NextTransactionLineLink "
+            "WHERE nexttype = 'CustPymt' ORDER BY previousdoc LIMIT 1"
+        )
+        before = [sb.query(sql) for sql in TABLES]
+
+        with pytest.raises(ValueError, match="dependent records") as info:
+            sb.delete_record("invoice", link["previousdoc"])
+
+        assert [sb.query(sql) for sql in TABLES] == before
+    assert f"(id {link['nextdoc']}) applied to invoice" in str(info.value)
+
+
+def test_delete_record_of_a_payment_reopens_its_invoice() -> None:
     with NetSuiteSandbox(
         anchor=ANCHOR, customers=5, invoices=40, clock=lambda: FIXED_NOW
     ) as sb:
@@ -221,25 +236,24 @@ def test_delete_record_of_a_paid_invoice_reverses_its_payment() -> None:
             "SELECT previousdoc, nextdoc, foreignamount FROM NextTransactionLineLink "
             "WHERE nexttype = 'CustPymt' ORDER BY previousdoc LIMIT 1"
         )
-        unused_before = sb.query(
-            'SELECT foreignpaymentamountunused AS u FROM "transaction" WHERE id = ?',
-            [link["nextdoc"]],
-        )[0]["u"]
+        unpaid = 'SELECT foreignamountunpaid AS u FROM "transaction" WHERE id = ?'
+        (before,) = sb.query(unpaid, [link["previousdoc"]])
 
-        sb.delete_record("invoice", link["previousdoc"])
+        sb.delete_record("customerpayment", link["nextdoc"])
 
         deleted = sb.query(
             "SELECT recordtype, deleteddate FROM DeletedRecord WHERE recordid = ?",
-            [link["previousdoc"]],
-        )
-        unused_after = sb.query(
-            'SELECT foreignpaymentamountunused AS u FROM "transaction" WHERE id = ?',
             [link["nextdoc"]],
-        )[0]["u"]
-    assert deleted == [{"recordtype": "invoice", "deleteddate": "2025-07-01 09:30:00"}]
-    assert Decimal(unused_after) == Decimal(unused_before) + Decimal(
-        link["foreignamount"]
-    )
+        )
+        (after,) = sb.query(unpaid, [link["previousdoc"]])
+        links = sb.query(
+            "SELECT * FROM NextTransactionLineLink WHERE nextdoc = ?", [link["nextdoc"]]
+        )
+    assert deleted == [
+        {"recordtype": "customerpayment", "deleteddate": "2025-07-01 09:30:00"}
+    ]
+    assert Decimal(after["u"]) == Decimal(before["u"]) + Decimal(link["foreignamount"])
+    assert links == []
 
 
 def test_delete_record_of_a_missing_record_is_key_error() -> None:
