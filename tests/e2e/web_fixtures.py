@@ -129,3 +129,10 @@ def login(client: FlaskClient) -> LoginFn:
         return client.post("/login", data=data)
 
     return _login
+
+
+@pytest.fixture
+def collector(client: FlaskClient, login: LoginFn) -> FlaskClient:
+    """The test client, logged in as the demo collector."""
+    login("collector")
+    return client

@@ -47,12 +47,6 @@ def services(
     yield from erp_services(tmp_path, clock, template_db)
 
 
-@pytest.fixture
-def collector(client: FlaskClient, login: LoginFn) -> FlaskClient:
-    login("collector")
-    return client
-
-
 def _page(client: FlaskClient, customer: int) -> str:
     response = client.get(f"/accounts/{customer}")
     assert response.status_code == 200

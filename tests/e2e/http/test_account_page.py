@@ -28,12 +28,6 @@ NO_MODEL = (
 )
 
 
-@pytest.fixture
-def collector(client: FlaskClient, login: LoginFn) -> FlaskClient:
-    login("collector")
-    return client
-
-
 def _page(client: FlaskClient, customer_id: int) -> str:
     response = client.get(f"/accounts/{customer_id}")
     assert response.status_code == 200

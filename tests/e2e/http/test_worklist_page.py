@@ -7,24 +7,15 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-import pytest
-
 from gateway.store.models import Customer, Invoice
 
 if TYPE_CHECKING:
     from flask.testing import FlaskClient
 
     from gateway.bootstrap import Services
-    from tests.e2e.web_fixtures import LoginFn
     from tests.e2e.web_seed import Seed
 
 ROW_IDS = re.compile(r'data-customer-id="(\d+)"')
-
-
-@pytest.fixture
-def collector(client: FlaskClient, login: LoginFn) -> FlaskClient:
-    login("collector")
-    return client
 
 
 def _page(client: FlaskClient, query: str = "") -> str:

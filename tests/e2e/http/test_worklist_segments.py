@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from flask.testing import FlaskClient
 
     from gateway.bootstrap import Services
-    from tests.e2e.web_fixtures import LoginFn
     from tests.e2e.web_seed import Seed
 
 ROW_IDS = re.compile(r'data-customer-id="(\d+)"')
@@ -41,12 +40,6 @@ def segmented(services: Services, seed: Seed) -> Seed:
             )
         uow.commit()
     return seed
-
-
-@pytest.fixture
-def collector(client: FlaskClient, login: LoginFn) -> FlaskClient:
-    login("collector")
-    return client
 
 
 def _page(client: FlaskClient, query: str = "") -> str:
