@@ -54,6 +54,7 @@ bench: install services
 	ARBRIDGE_TEST_PG_URL=$(PG_URL) $(BIN)/python -m tests.bench.sync_throughput
 	ARBRIDGE_TEST_PG_URL=$(PG_URL) $(BIN)/python -m tests.bench.outbox_throughput
 	$(BIN)/python -m tests.bench.scoring
+	ARBRIDGE_TEST_PG_URL=$(PG_URL) $(BIN)/python -m tests.bench.kpis
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -223,9 +223,10 @@ cli.add_command(score)
 cli.add_command(promises)
 
 
-from gateway.cli_kpis import fx  # noqa: E402 - registered after the group exists
+from gateway.cli_kpis import fx, kpis  # noqa: E402 - registered after the group exists
 
 cli.add_command(fx)
+cli.add_command(kpis)
 
 
 from gateway.cli_outbox import outbox, worker  # noqa: E402 - uses this module's helpers

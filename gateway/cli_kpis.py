@@ -1,4 +1,7 @@
-"""``arbridge fx``: the exchange rates the KPIs use to report in the base currency."""
+"""``arbridge fx``: the exchange rates the KPIs use to report in the base currency.
+
+``arbridge kpis refresh``: bring the KPI ledger up to date now.
+"""
 
 from __future__ import annotations
 
@@ -48,3 +51,22 @@ def fx_set(
         raise click.ClickException(str(exc)) from exc
     base = services.settings.base_currency
     click.echo(f"1 {code} = {value:f} {base} from {since.isoformat()}")
+
+
+@click.group()
+def kpis() -> None:
+    """The KPI ledger behind the KPI page and /api/v1/kpis."""
+
+
+@kpis.command("refresh")
+@click.pass_context
+def kpis_refresh(ctx: click.Context) -> None:
+    """Rebuild the ledger rows of every invoice changed since the last KPI request.
+
+    KPI requests do this themselves; run it after an upgrade or a bulk load so that
+    the first request does not wait for it.
+    """
+    from gateway.queries.kpis import catch_up
+
+    count = catch_up(_services(ctx))
+    click.echo(f"KPI ledger up to date ({count:,} invoices rebuilt)")

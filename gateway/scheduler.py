@@ -22,6 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from adapters.errors import AdapterError
 from gateway.errors import ConfigError, GatewayError, LeaseHeld
+from gateway.queries.kpis import catch_up
 from gateway.services.outbox import DrainPolicy, drain
 from gateway.services.prediction import retrain_latest
 from gateway.services.promises import evaluate_promises
@@ -138,6 +139,19 @@ def scheduled_sync(services: Services, name: str) -> None:
         log.error("scheduled sync of %s failed: %s", name, exc)
         return
     log.info("scheduled sync of %s: %s in %.1fs", name, summary.status, summary.seconds)
+    catch_up_kpis(services)
+
+
+def catch_up_kpis(services: Services) -> None:
+    """Rebuild the KPI ledger rows a sync changed, here rather than in a KPI request."""
+    try:
+        count = catch_up(services)
+    except Exception:
+        # The next KPI request rebuilds whatever is still queued.
+        log.exception("KPI ledger catch-up failed")
+    else:
+        if count:
+            log.info("KPI ledger: %d invoices rebuilt", count)
 
 
 def _lease_holder(services: Services, name: str) -> str | None:

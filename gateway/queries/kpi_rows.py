@@ -1,6 +1,6 @@
-"""From the KPI aggregate rows to :class:`rules.kpi_inputs.KpiInputs`, and FX.
+"""From the KPI sums to :class:`rules.kpi_inputs.KpiInputs`, and FX.
 
-Amounts come back from SQL as scaled integers (x10^4); they become Decimal here.
+Sums are scaled integers (x10^4), as SQL adds them up; they become Decimal here.
 Currencies are combined only through a rate: the base currency itself (rate 1) or a
 rate from ``fx_rates``; amounts in any other currency stay apart, by name.
 """
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from gateway.queries.kpi_sql import Plan
+    from gateway.queries.kpi_sums import KpiSums
 
 ONE = Decimal(1)
 
@@ -28,38 +29,29 @@ def money(value: Any) -> Decimal:
     return Decimal(int(value or 0)).scaleb(-MONEY_SCALE)
 
 
-def _count(value: Any) -> int:
-    return int(value or 0)
+def _paid(count: int, amount: int, amount_days: int, days: int) -> PaidStats:
+    return PaidStats(count, money(amount), money(amount_days), days)
 
 
-def _paid(row: Any, amount_days: str, days: str) -> PaidStats:
-    return PaidStats(
-        _count(row.paid_count),
-        money(row.paid_amount),
-        money(getattr(row, amount_days)),
-        _count(getattr(row, days)),
-    )
-
-
-def row_inputs(row: Any, plan: Plan, empty: KpiInputs) -> KpiInputs:
-    """The inputs of one (key, currency) row of a detailed plan."""
+def row_inputs(sums: KpiSums, plan: Plan, empty: KpiInputs) -> KpiInputs:
+    """The inputs of one (key, currency) of a detailed plan."""
     history = tuple(
-        SalesWindow(w.days, money(getattr(row, f"sales_{i}")))
-        for i, w in enumerate(plan.windows)
+        SalesWindow(w.days, money(sales))
+        for w, sales in zip(plan.windows, sums.sales, strict=True)
     )
-    count = len(plan.detail.spec) if plan.detail else 0
+    count, amount, amount_days, days, late_amount_days, late_days = sums.paid
     return replace(
         empty,
-        ar_end=money(row.ar_0),
-        ar_current_end=money(row.current),
-        ar_begin=money(row.ar_1),
+        ar_end=money(sums.ar[0]),
+        ar_current_end=money(sums.current),
+        ar_begin=money(sums.ar[1]),
         history=history,
-        aging=tuple(money(getattr(row, f"bucket_{i}")) for i in range(count)),
-        to_pay=_paid(row, "paid_amount_days", "paid_days"),
-        beyond_terms=_paid(row, "late_amount_days", "late_days"),
-        at_risk_due=money(row.risk_due),
-        at_risk_open=money(row.risk_open),
-        open_count=_count(row.open_count),
+        aging=tuple(money(b) for b in sums.buckets),
+        to_pay=_paid(count, amount, amount_days, days),
+        beyond_terms=_paid(count, amount, late_amount_days, late_days),
+        at_risk_due=money(sums.risk_due),
+        at_risk_open=money(sums.risk_open),
+        open_count=sums.open_count,
     )
 
 

@@ -1,7 +1,8 @@
-"""DSO at each of the last 12 month ends, in one aggregate pass.
+"""DSO at each of the last 12 month ends, from the KPI ledger.
 
-Each month end gets its balance (net amount minus allocations dated by then) and the
-sales of the calendar months before it; standard DSO uses the ``months`` months
+Each month end gets its balance (net amount minus allocations dated by then: today's
+balances less the changes dated after it) and the sales of the calendar months
+before it, all from three aggregates; standard DSO uses the ``months`` months
 ending there, count-back DSO up to 24. Amounts are translated at the rate in force
 on each month end; currencies without one are named per point, never mixed in.
 """
@@ -13,8 +14,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from gateway.queries.kpi_rows import ONE, money
-from gateway.queries.kpi_sql import Plan, Scope, aggregate
-from gateway.queries.kpis import HISTORY
+from gateway.queries.kpi_sql import Plan, Scope, collect
+from gateway.queries.kpis import HISTORY, catch_up
 from gateway.store.fx import rates_on, tune_for_aggregates
 from rules.kpi_inputs import month_ends, month_windows
 from rules.kpis import ZERO, SalesWindow, dso_count_back, dso_standard, rounded
@@ -75,10 +76,9 @@ def _raw(
 ) -> dict[str, tuple[list[Decimal], list[Decimal]]]:
     """Per currency: balances per month end and sales per window, untranslated."""
     found = {}
-    for row in session.execute(aggregate(plan, Scope("none", currency))):
-        balances = [money(getattr(row, f"ar_{k}")) for k in range(len(plan.snaps))]
-        sales = [money(getattr(row, f"sales_{i}")) for i in range(len(plan.windows))]
-        found[row.currency or "unknown"] = (balances, sales)
+    for code, sums in collect(session, plan, Scope("none", currency))[None].items():
+        balances = [money(ar) for ar in sums.ar]
+        found[code or "unknown"] = (balances, [money(s) for s in sums.sales])
     return found
 
 
@@ -90,6 +90,7 @@ def dso_trend(
     windows = month_windows(ends[-1], POINTS - 1 + HISTORY)
     plan = Plan(snaps=tuple(reversed(ends)), windows=windows)
     reporting = currency or services.settings.base_currency
+    catch_up(services)
     with services.read_uow() as uow:
         tune_for_aggregates(uow.session)
         newest_first = _rates(uow.session, plan.snaps, reporting, bool(currency))

@@ -10,6 +10,7 @@ from gateway.store.models.collections import (
 from gateway.store.models.customer import Customer
 from gateway.store.models.fx import FxRate
 from gateway.store.models.invoice import Invoice
+from gateway.store.models.kpi import KpiChange, KpiDirty, KpiInvoice
 from gateway.store.models.payment import Payment, PaymentAllocation
 from gateway.store.models.prediction import PredictionModel
 from gateway.store.models.sync import (
@@ -36,6 +37,9 @@ __all__ = [
     "ExternalRef",
     "FxRate",
     "Invoice",
+    "KpiChange",
+    "KpiDirty",
+    "KpiInvoice",
     "Lease",
     "OutboxItem",
     "Payment",

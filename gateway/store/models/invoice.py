@@ -3,17 +3,28 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.store.db import Base
+
+OPEN_CREDITS = "kind = 'credit_memo' AND status = 'open'"
 
 
 class Invoice(Base):
     """An invoice or credit memo (``kind``); column names are canonical field names."""
 
     __tablename__ = "invoices"
-    __table_args__ = (Index("ix_invoices_customer_status", "customer_id", "status"),)
+    __table_args__ = (
+        Index("ix_invoices_customer_status", "customer_id", "status"),
+        # The KPIs' unapplied credits; partial, so bulk loads of invoices skip it.
+        Index(
+            "ix_invoices_open_credits",
+            "issue_date",
+            sqlite_where=text(OPEN_CREDITS),
+            postgresql_where=text(OPEN_CREDITS),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))

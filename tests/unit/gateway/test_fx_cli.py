@@ -1,8 +1,9 @@
-"""``arbridge fx set``: rates into the base currency, stored for the KPIs."""
+"""``arbridge fx set``: rates into the base currency, stored for the KPIs; and
+``arbridge kpis refresh``, which brings the KPI ledger up to date."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from gateway.errors import ConfigError
 from gateway.settings import Settings, base_currency
 from gateway.store.fx import rates_on
 from gateway.store.migrate import upgrade
+from gateway.store.models import Customer, Invoice
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -98,3 +100,33 @@ def test_base_currency_setting(env: dict[str, str], expected: str) -> None:
 def test_a_bad_base_currency_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="ARBRIDGE_BASE_CURRENCY"):
         base_currency({"ARBRIDGE_BASE_CURRENCY": "dollars"})
+
+
+NOW = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
+
+
+def test_kpis_refresh_builds_the_ledger_once(settings: Settings) -> None:
+    services = build_services(settings)
+    with services.uow() as uow:
+        customer = Customer(number="C1", currency="USD", created_at=NOW, updated_at=NOW)
+        uow.session.add(customer)
+        uow.session.flush()
+        uow.session.add(
+            Invoice(
+                customer_id=customer.id, kind="invoice", status="open",
+                amount=Decimal(100), open_amount=Decimal(100),
+                issue_date=date(2026, 1, 5), created_at=NOW, updated_at=NOW,
+            )
+        )  # fmt: skip
+        uow.commit()
+    services.dispose()
+
+    def refresh() -> str:
+        result = CliRunner().invoke(
+            cli, ["kpis", "refresh"], obj={"settings": settings}
+        )
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert refresh() == "KPI ledger up to date (1 invoices rebuilt)\n"
+    assert refresh() == "KPI ledger up to date (0 invoices rebuilt)\n"

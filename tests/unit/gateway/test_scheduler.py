@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +16,8 @@ from gateway.scheduler import build_scheduler, scheduled_sync, trigger_for
 from gateway.services.outbox import DrainPolicy
 from gateway.settings import parse_connection
 from gateway.store import leases
-from gateway.store.models import SyncRun
+from gateway.store.kpi_ledger import pending
+from gateway.store.models import Customer, Invoice, KpiInvoice, SyncRun
 from tests.conftest import make_services
 
 BASE = {
@@ -93,3 +95,28 @@ def test_a_scheduled_sync_skips_quietly_while_another_process_holds_the_lease(
         run = uow.session.scalar(select(SyncRun))
     assert run is not None
     assert run.status == "succeeded"
+
+
+def test_a_scheduled_sync_brings_the_kpi_ledger_up_to_date(services, clock):
+    services.set_adapter(
+        "manual", InMemoryAdapter(specs=(StreamSpec("customers", "customer"),))
+    )
+    with services.uow() as uow:
+        customer = Customer(number="C1", created_at=clock.now(), updated_at=clock.now())
+        uow.session.add(customer)
+        uow.session.flush()
+        uow.session.add(
+            Invoice(
+                customer_id=customer.id, kind="invoice", status="open",
+                amount=Decimal(10), open_amount=Decimal(10),
+                issue_date=clock.now().date(),
+                created_at=clock.now(), updated_at=clock.now(),
+            )
+        )  # fmt: skip
+        uow.commit()
+
+    scheduled_sync(services, "manual")
+
+    with services.read_uow() as uow:
+        assert not pending(uow.session)
+        assert uow.session.scalar(select(func.count()).select_from(KpiInvoice)) == 1
