@@ -11,15 +11,16 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
-    BigInteger,
     and_,
     case,
     func,
-    null,
     select,
-    type_coerce,
 )
 
+# The grouping key, currency and unit helpers are the production ones: the oracle
+# checks the ledger's sums, not how a group is named.
+from gateway.queries.kpi_credits import CURRENCY, _units
+from gateway.queries.kpi_credits import _source_key as _key_column
 from gateway.queries.kpi_sql import Detail, Plan, Scope, days_between
 from gateway.store.models import (
     Customer,
@@ -36,26 +37,6 @@ if TYPE_CHECKING:
 
     from rules.aging import Bucket
     from rules.kpi_inputs import Window
-
-
-def _units(column: Any) -> ColumnElement[int]:
-    return type_coerce(column, BigInteger())
-
-
-CURRENCY = func.coalesce(Invoice.currency, Customer.currency)
-
-
-def _key_column(group: str) -> Any:
-    if group == "customer":
-        return Invoice.customer_id
-    if group == "segment":
-        # The customer's segment; an invoice of a customer without one has key NULL.
-        return Customer.segment
-    if group == "company":
-        return Invoice.company
-    if group == "connection":
-        return ExternalRef.connection
-    return null()
 
 
 def _scoped(query: Select[Any], scope: Scope) -> Select[Any]:
